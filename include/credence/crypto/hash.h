@@ -1,0 +1,33 @@
+// Hash functions: SHA-256, SHA-512 and HMAC-SHA-256 (libsodium), Keccak-256 (Crypto++).
+//
+// Keccak-256 is the ORIGINAL Keccak submission padding (0x01 ... 0x80) that Ethereum calls keccak256 — not the
+// standardised SHA3-256 (padding 0x06), whose digests differ. All functions are pure, thread-safe, allocation-free
+// and cannot fail. The incremental Sha256 is for hashing data that arrives in pieces (domain tag, then fields).
+#pragma once
+
+#include "credence/bytes.h"
+
+namespace credence::crypto {
+
+[[nodiscard]] Hash256 sha256(ByteView data);
+[[nodiscard]] Hash512 sha512(ByteView data);
+[[nodiscard]] Hash256 keccak256(ByteView data);
+// HMAC-SHA-256 (RFC 2104) with a key of any length.
+[[nodiscard]] Hash256 hmac_sha256(ByteView key, ByteView data);
+
+// Incremental SHA-256. Not copyable (its state may hold secret-derived data); wiped on destruction.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  Sha256& update(ByteView data);
+  [[nodiscard]] Hash256 finish();  // the object must not be updated afterwards
+
+ private:
+  alignas(16) unsigned char state_[128];  // >= sizeof(crypto_hash_sha256_state); checked in hash.cc
+};
+
+}  // namespace credence::crypto
