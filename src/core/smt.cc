@@ -1,0 +1,755 @@
+#include "credence/core/smt.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstring>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "credence/codec/canonical.h"
+#include "credence/codec/hex.h"
+#include "credence/crypto/hash.h"
+
+namespace credence::core::smt {
+
+namespace {
+
+using Node = detail::Node;
+using Kind = Node::Kind;
+
+constexpr std::uint8_t kLeafTag = 0x00;
+constexpr std::uint8_t kInternalTag = 0x01;
+// Store key spaces (docs/state.md#store-layout).
+constexpr std::uint8_t kRootSpace = 'r';
+constexpr std::uint8_t kPageSpace = 'p';
+constexpr std::uint8_t kValueSpace = 'v';
+// The root record is the root's hash preimage: tag byte, then two 32-byte fields.
+constexpr std::size_t kRecordSize = 65;
+using Record = std::array<std::uint8_t, kRecordSize>;
+// A page holds the nodes of the 4 levels below a node at a depth divisible by 4: 2 + 4 + 8 + 16 positions.
+constexpr std::size_t kPageLevels = 4;
+constexpr std::size_t kPageSlots = 30;
+
+bool bit_at(FixedView<32> key, std::size_t depth) {
+  return ((key[depth >> 3] >> (7 - (depth & 7))) & 1) != 0;
+}
+
+// `path` with bit `depth` set to `bit`; names the child on side `bit` of the node at `depth` on `path`.
+Hash256 with_bit(const Hash256& path, std::size_t depth, bool bit) {
+  Hash256 out = path;
+  const auto mask = static_cast<std::uint8_t>(0x80u >> (depth & 7));
+  out[depth >> 3] = static_cast<std::uint8_t>(bit ? (out[depth >> 3] | mask) : (out[depth >> 3] & ~mask));
+  return out;
+}
+
+Hash256 hash_record(std::uint8_t tag, FixedView<32> a, FixedView<32> b) {
+  Record r;
+  r[0] = tag;
+  std::memcpy(r.data() + 1, a.data(), 32);
+  std::memcpy(r.data() + 33, b.data(), 32);
+  return crypto::sha256(r);
+}
+
+// A short store key built on the stack: page keys are at most 2 + 32 bytes, value keys 1 + 32.
+struct StoreKey {
+  std::array<std::uint8_t, 34> bytes{};
+  std::size_t size = 0;
+  [[nodiscard]] ByteView view() const { return ByteView(bytes.data(), size); }
+  [[nodiscard]] std::string_view chars() const {
+    return {reinterpret_cast<const char*>(bytes.data()), size};  // NOLINT: byte view of chars
+  }
+};
+
+// 'p' || page_depth / 4 (u8) || the first page_depth bits of `path` in ceil(page_depth / 8) bytes, unused bits zero.
+StoreKey page_key(std::size_t page_depth, const Hash256& path) {
+  StoreKey k;
+  k.bytes[0] = kPageSpace;
+  k.bytes[1] = static_cast<std::uint8_t>(page_depth / kPageLevels);
+  const std::size_t n = (page_depth + 7) / 8;
+  std::memcpy(k.bytes.data() + 2, path.data(), n);
+  if ((page_depth & 7) != 0) k.bytes[1 + n] &= static_cast<std::uint8_t>(0xff00u >> (page_depth & 7));
+  k.size = 2 + n;
+  return k;
+}
+
+StoreKey root_key() {
+  StoreKey k;
+  k.bytes[0] = kRootSpace;
+  k.size = 1;
+  return k;
+}
+
+StoreKey value_key(FixedView<32> key) {
+  StoreKey k;
+  k.bytes[0] = kValueSpace;
+  std::memcpy(k.bytes.data() + 1, key.data(), 32);
+  k.size = 33;
+  return k;
+}
+
+Hash256 to_hash(FixedView<32> v) {
+  Hash256 h;
+  std::memcpy(h.data(), v.data(), 32);
+  return h;
+}
+
+Node empty_node() {
+  return Node{};
+}
+
+Node leaf_node(const Hash256& key, const Hash256& vh, std::size_t& hashes) {
+  ++hashes;
+  return Node{Kind::leaf, hash_record(kLeafTag, key, vh), key, vh};
+}
+
+Node internal_node(const Hash256& left, const Hash256& right, std::size_t& hashes) {
+  ++hashes;
+  return Node{Kind::internal, hash_record(kInternalTag, left, right), left, right};
+}
+
+// A child known only by the hash its parent holds.
+Node stub(const Hash256& hash) {
+  Node n;
+  n.kind = hash == kEmptyHash ? Kind::empty : Kind::unloaded;
+  n.hash = hash;
+  return n;
+}
+
+Record to_record(const Node& n) {
+  assert(n.kind == Kind::leaf || n.kind == Kind::internal);
+  Record r;
+  r[0] = n.kind == Kind::leaf ? kLeafTag : kInternalTag;
+  std::memcpy(r.data() + 1, n.a.data(), 32);
+  std::memcpy(r.data() + 33, n.b.data(), 32);
+  return r;
+}
+
+Status corrupt(const std::string& what, std::size_t depth) {
+  return Status::error("corrupt_state", what + " at depth " + std::to_string(depth));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pages: the unit of storage. Hashing is binary, but the store holds 4 levels per record so that a path of depth
+// ~24 costs ~6 store reads instead of ~24 (docs/state.md#store-layout explains the choice).
+
+struct Slot {
+  Kind kind = Kind::empty;  // empty, leaf or internal
+  Hash256 hash{};
+  Hash256 key{};         // leaf only
+  Hash256 value_hash{};  // leaf only
+};
+
+struct Page {
+  std::array<Slot, kPageSlots> slots{};
+  bool stored = false;  // the store holds a record for this page
+  bool dirty = false;
+};
+
+// The depth of the page root whose page holds the node at `depth` (>= 1).
+std::size_t page_depth_of(std::size_t depth) {
+  return (depth - 1) / kPageLevels * kPageLevels;
+}
+
+// Slots are numbered level by level: relative depth r (1..4) starts at 2^r - 2, then the r path bits below the root.
+std::size_t slot_of(std::size_t depth, const Hash256& path) {
+  const std::size_t base = page_depth_of(depth);
+  std::size_t bits = 0;
+  for (std::size_t i = base; i < depth; ++i) bits = (bits << 1) | (bit_at(path, i) ? 1u : 0u);
+  return (std::size_t{1} << (depth - base)) - 2 + bits;
+}
+
+// present bitmap (u32 BE) || leaf bitmap (u32 BE) || per present slot in order: hash, and for a leaf key, value hash.
+void encode_page(const Page& page, Bytes& out) {
+  std::uint32_t present = 0;
+  std::uint32_t leaves = 0;
+  for (std::size_t i = 0; i < kPageSlots; ++i) {
+    if (page.slots[i].kind != Kind::empty) present |= 1u << i;
+    if (page.slots[i].kind == Kind::leaf) leaves |= 1u << i;
+  }
+  out.clear();
+  for (const std::uint32_t v : {present, leaves}) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+  }
+  for (const Slot& s : page.slots) {
+    if (s.kind == Kind::empty) continue;
+    out.insert(out.end(), s.hash.begin(), s.hash.end());
+    if (s.kind == Kind::leaf) {
+      out.insert(out.end(), s.key.begin(), s.key.end());
+      out.insert(out.end(), s.value_hash.begin(), s.value_hash.end());
+    }
+  }
+}
+
+Status decode_page(ByteView in, Page& page, std::size_t page_depth) {
+  const auto u32_at = [&](std::size_t pos) {
+    return (std::uint32_t{in[pos]} << 24) | (std::uint32_t{in[pos + 1]} << 16) | (std::uint32_t{in[pos + 2]} << 8) |
+           std::uint32_t{in[pos + 3]};
+  };
+  if (in.size() < 8) return corrupt("short page", page_depth);
+  const std::uint32_t present = u32_at(0);
+  const std::uint32_t leaves = u32_at(4);
+  if ((present >> kPageSlots) != 0 || (leaves & ~present) != 0 || present == 0) {
+    return corrupt("malformed page", page_depth);
+  }
+  std::size_t pos = 8;
+  for (std::size_t i = 0; i < kPageSlots; ++i) {
+    Slot& s = page.slots[i];
+    s = Slot{};
+    if ((present >> i & 1u) == 0) continue;
+    const bool leaf = (leaves >> i & 1u) != 0;
+    if (in.size() - pos < (leaf ? 96u : 32u)) return corrupt("short page", page_depth);
+    s.kind = leaf ? Kind::leaf : Kind::internal;
+    std::memcpy(s.hash.data(), in.data() + pos, 32);
+    pos += 32;
+    if (leaf) {
+      std::memcpy(s.key.data(), in.data() + pos, 32);
+      std::memcpy(s.value_hash.data(), in.data() + pos + 32, 32);
+      pos += 64;
+    }
+  }
+  if (pos != in.size()) return corrupt("long page", page_depth);
+  return Status::ok();
+}
+
+// The pages one operation reads and changes, each read from the store at most once.
+class PageCache {
+ public:
+  // A read-only walk (a proof) never returns to a page it left: `walk` keeps only the current page, no map.
+  PageCache(const NodeStore& store, std::size_t& reads, bool walk = false)
+      : store_(store), reads_(reads), walk_(walk) {}
+
+  Result<const Slot*> slot(std::size_t depth, const Hash256& path) {
+    CREDENCE_ASSIGN_OR_RETURN(Page * page, page_for(depth, path));
+    return &page->slots[slot_of(depth, path)];
+  }
+
+  Status set(std::size_t depth, const Hash256& path, const Slot& value) {
+    assert(!walk_);
+    CREDENCE_ASSIGN_OR_RETURN(Page * page, page_for(depth, path));
+    page->slots[slot_of(depth, path)] = value;
+    page->dirty = true;
+    return Status::ok();
+  }
+
+  // Writes every changed page, in key order (the batch is the same on every platform). A page left with no node is
+  // deleted, so emptied subtrees leave no records.
+  void flush(WriteBatch& batch) {
+    std::vector<const std::pair<const std::string, Page>*> dirty;
+    for (const auto& entry : pages_) {
+      if (entry.second.dirty) dirty.push_back(&entry);
+    }
+    std::sort(dirty.begin(), dirty.end(), [](const auto* x, const auto* y) { return x->first < y->first; });
+    for (const auto* entry : dirty) {
+      const auto& [key, page] = *entry;
+      const bool empty =
+          std::all_of(page.slots.begin(), page.slots.end(), [](const Slot& s) { return s.kind == Kind::empty; });
+      if (empty) {
+        if (page.stored) batch.erase(as_bytes(key));
+        continue;
+      }
+      encode_page(page, scratch_);
+      batch.put(as_bytes(key), scratch_);
+    }
+  }
+
+ private:
+  Result<Page*> page_for(std::size_t depth, const Hash256& path) {
+    assert(depth >= 1 && depth <= kKeyBits);
+    const std::size_t page_depth = page_depth_of(depth);
+    const StoreKey key = page_key(page_depth, path);
+    if (last_ != nullptr && last_key_ == key.chars()) return last_;
+    if (walk_) {
+      last_ = nullptr;
+      walk_page_ = Page{};
+      CREDENCE_RETURN_IF_ERROR(read(key, page_depth, walk_page_));
+      last_key_ = key.chars();
+      last_ = &walk_page_;
+      return last_;
+    }
+    auto it = pages_.find(key.chars());
+    if (it == pages_.end()) {
+      it = pages_.try_emplace(std::string(key.chars())).first;  // built in place: a Page is ~3 KiB
+      CREDENCE_RETURN_IF_ERROR(read(key, page_depth, it->second));
+    }
+    last_key_ = it->first;
+    last_ = &it->second;
+    return last_;
+  }
+
+  // Fills `page` (all slots empty) from the store; a page the store does not hold stays empty.
+  Status read(const StoreKey& key, std::size_t page_depth, Page& page) {
+    ++reads_;
+    CREDENCE_ASSIGN_OR_RETURN(const bool found, store_.get(key.view(), scratch_));
+    if (!found) return Status::ok();
+    CREDENCE_RETURN_IF_ERROR(decode_page(scratch_, page, page_depth));
+    page.stored = true;
+    return Status::ok();
+  }
+
+  const NodeStore& store_;
+  std::size_t& reads_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Page, KeyHash, std::equal_to<>> pages_;
+  bool walk_;
+  Page walk_page_;
+  std::string last_key_;
+  Page* last_ = nullptr;
+  Bytes scratch_;
+};
+
+// Fills in the node at (depth, path) if `node` is only a stub (its hash, as its parent holds it); returns it
+// unchanged otherwise. An internal node's children are read too, so its two child hashes are known.
+Result<Node> load(PageCache& pages, std::size_t depth, const Hash256& path, const Node& node) {
+  if (node.kind != Kind::unloaded) return node;
+  CREDENCE_ASSIGN_OR_RETURN(const Slot* s, pages.slot(depth, path));
+  if (s->kind == Kind::empty || s->hash != node.hash) return corrupt("missing or stale node", depth);
+  Node n;
+  n.kind = s->kind;
+  n.hash = node.hash;
+  if (s->kind == Kind::leaf) {
+    n.a = s->key;
+    n.b = s->value_hash;
+    return n;
+  }
+  if (depth >= kKeyBits) return corrupt("internal node", depth);
+  CREDENCE_ASSIGN_OR_RETURN(const Slot* left, pages.slot(depth + 1, with_bit(path, depth, false)));
+  n.a = left->hash;
+  CREDENCE_ASSIGN_OR_RETURN(const Slot* right, pages.slot(depth + 1, with_bit(path, depth, true)));
+  n.b = right->hash;
+  return n;
+}
+
+// One pending write, in key order, with its value already hashed.
+struct Update {
+  Hash256 key;
+  bool is_put = false;
+  Hash256 value_hash;
+};
+
+// The batch update of one commit. Convention: update() and build() return the new node for a position and have
+// already placed every node strictly below it; the caller places the position itself with place().
+class Committer {
+ public:
+  Committer(const NodeStore& store, CommitStats& stats) : pages_(store, stats.page_reads), stats_(stats) {}
+
+  // `old` is the (loaded) node at `depth` on the updates' path; `ups` is non-empty, sorted, unique, and every key
+  // shares the position's prefix.
+  Result<Node> update(std::size_t depth, const Node& old, std::span<const Update> ups) {
+    assert(!ups.empty() && old.kind != Kind::unloaded);
+    if (old.kind != Kind::internal) {
+      // Below a leaf or an empty subtree nothing is stored: rebuild from the updates and the leaf (if it survives).
+      const Node* extra = nullptr;
+      if (old.kind == Kind::leaf) {
+        const bool overwritten = std::binary_search(ups.begin(), ups.end(), old.a,
+                                                    [](const auto& x, const auto& y) { return key_of(x) < key_of(y); });
+        if (!overwritten) extra = &old;
+      }
+      return build(depth, ups, extra);
+    }
+    assert(depth < kKeyBits);
+    const auto mid =
+        std::partition_point(ups.begin(), ups.end(), [depth](const Update& u) { return !bit_at(u.key, depth); });
+    const auto left_ups = ups.first(static_cast<std::size_t>(mid - ups.begin()));
+    const auto right_ups = ups.subspan(left_ups.size());
+    // Any key below a position names it (page keys and slots use only the first `depth` bits).
+    const Hash256 left_path = with_bit(ups.front().key, depth, false);
+    const Hash256 right_path = with_bit(ups.front().key, depth, true);
+
+    Node left_old = stub(old.a);
+    Node right_old = stub(old.b);
+    Node left_new = left_old;
+    Node right_new = right_old;
+    if (!left_ups.empty()) {
+      CREDENCE_ASSIGN_OR_RETURN(left_old, load(pages_, depth + 1, left_path, left_old));
+      CREDENCE_ASSIGN_OR_RETURN(left_new, update(depth + 1, left_old, left_ups));
+    }
+    if (!right_ups.empty()) {
+      CREDENCE_ASSIGN_OR_RETURN(right_old, load(pages_, depth + 1, right_path, right_old));
+      CREDENCE_ASSIGN_OR_RETURN(right_new, update(depth + 1, right_old, right_ups));
+    }
+    if (left_new.hash == left_old.hash && right_new.hash == right_old.hash) return old;
+
+    const bool left_empty = left_new.kind == Kind::empty;
+    const bool right_empty = right_new.kind == Kind::empty;
+    if (left_empty != right_empty) {
+      // One side emptied: if what remains is a single leaf, it moves up (a subtree holding one leaf is that leaf).
+      Node& remaining = left_empty ? right_new : left_new;
+      CREDENCE_ASSIGN_OR_RETURN(remaining, load(pages_, depth + 1, left_empty ? right_path : left_path, remaining));
+      if (remaining.kind == Kind::leaf) {
+        CREDENCE_RETURN_IF_ERROR(place(depth + 1, left_path, left_old, empty_node()));
+        CREDENCE_RETURN_IF_ERROR(place(depth + 1, right_path, right_old, empty_node()));
+        return remaining;
+      }
+    }
+    CREDENCE_RETURN_IF_ERROR(place(depth + 1, left_path, left_old, left_new));
+    CREDENCE_RETURN_IF_ERROR(place(depth + 1, right_path, right_old, right_new));
+    if (left_empty && right_empty) return empty_node();
+    return internal_node(left_new.hash, right_new.hash, stats_.hashes);
+  }
+
+  // Records that the position (depth >= 1, path) which held `old` now holds `now`.
+  Status place(std::size_t depth, const Hash256& path, const Node& old, const Node& now) {
+    if (now.kind == Kind::empty) {
+      if (old.kind == Kind::empty) return Status::ok();
+      return pages_.set(depth, path, Slot{});
+    }
+    if (now.hash == old.hash) return Status::ok();  // same hash, same node: nothing to write
+    assert(now.kind == Kind::leaf || now.kind == Kind::internal);
+    Slot s;
+    s.kind = now.kind;
+    s.hash = now.hash;
+    if (now.kind == Kind::leaf) {
+      s.key = now.a;
+      s.value_hash = now.b;
+    }
+    return pages_.set(depth, path, s);
+  }
+
+  void flush(WriteBatch& batch) { pages_.flush(batch); }
+
+ private:
+  static const Hash256& key_of(const Update& u) { return u.key; }
+  static const Hash256& key_of(const Hash256& k) { return k; }
+
+  // Builds the subtree at `depth` holding the puts of `ups` plus `extra` (a surviving leaf, never one of `ups`' keys),
+  // over positions that are all empty below `depth`.
+  Result<Node> build(std::size_t depth, std::span<const Update> ups, const Node* extra) {
+    std::size_t live = extra != nullptr ? 1 : 0;
+    const Update* single = nullptr;
+    for (const Update& u : ups) {
+      if (!u.is_put) continue;
+      single = &u;
+      if (++live > 1) break;
+    }
+    if (live == 0) return empty_node();
+    if (live == 1) return single != nullptr ? leaf_node(single->key, single->value_hash, stats_.hashes) : *extra;
+    assert(depth < kKeyBits && "two distinct keys always part before depth 256");
+
+    const auto mid =
+        std::partition_point(ups.begin(), ups.end(), [depth](const Update& u) { return !bit_at(u.key, depth); });
+    const auto left_ups = ups.first(static_cast<std::size_t>(mid - ups.begin()));
+    const auto right_ups = ups.subspan(left_ups.size());
+    const bool extra_right = extra != nullptr && bit_at(extra->a, depth);
+    const Node* left_extra = extra != nullptr && !extra_right ? extra : nullptr;
+    const Node* right_extra = extra_right ? extra : nullptr;
+    const Hash256& path = single->key;
+
+    CREDENCE_ASSIGN_OR_RETURN(const Node left, build(depth + 1, left_ups, left_extra));
+    CREDENCE_ASSIGN_OR_RETURN(const Node right, build(depth + 1, right_ups, right_extra));
+    CREDENCE_RETURN_IF_ERROR(place(depth + 1, with_bit(path, depth, false), empty_node(), left));
+    CREDENCE_RETURN_IF_ERROR(place(depth + 1, with_bit(path, depth, true), empty_node(), right));
+    return internal_node(left.hash, right.hash, stats_.hashes);
+  }
+
+  PageCache pages_;
+  CommitStats& stats_;
+};
+
+}  // namespace
+
+Hash256 value_hash(ByteView value) {
+  return crypto::sha256(value);
+}
+
+Hash256 leaf_hash(FixedView<32> key, FixedView<32> value_hash) {
+  return hash_record(kLeafTag, key, value_hash);
+}
+
+Hash256 internal_hash(FixedView<32> left, FixedView<32> right) {
+  return hash_record(kInternalTag, left, right);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verification
+
+Status verify_proof(const Hash256& root, FixedView<32> key, std::optional<ByteView> value, const Proof& proof) {
+  std::optional<Hash256> vh;
+  if (value) vh = value_hash(*value);
+  return verify_proof_hashed(root, key, vh, proof);
+}
+
+Status verify_proof_hashed(const Hash256& root, FixedView<32> key, const std::optional<Hash256>& value_hash,
+                           const Proof& proof) {
+  const std::size_t depth = proof.siblings.size();
+  if (depth > kMaxProofDepth) return Status::invalid("bad_proof", "more than 256 siblings");
+  // In a compact tree the node beside the end of a path is never empty: a leaf with an empty sibling would sit one
+  // level higher, and an empty child's sibling holds at least two leaves. Refusing this keeps one proof per fact.
+  if (depth > 0 && proof.siblings.back() == kEmptyHash) {
+    return Status::invalid("bad_proof", "empty sibling at the end of the path");
+  }
+  Hash256 h = kEmptyHash;
+  if (value_hash) {
+    if (!proof.leaf) return Status::invalid("bad_proof", "inclusion proof ends in an empty subtree");
+    if (!std::equal(proof.leaf->key.begin(), proof.leaf->key.end(), key.begin())) {
+      return Status::invalid("bad_proof", "inclusion proof ends in another key's leaf");
+    }
+    if (proof.leaf->value_hash != *value_hash) return Status::invalid("bad_proof", "value does not match");
+    h = leaf_hash(proof.leaf->key, proof.leaf->value_hash);
+  } else if (proof.leaf) {
+    const ProofLeaf& leaf = *proof.leaf;
+    if (std::equal(leaf.key.begin(), leaf.key.end(), key.begin())) {
+      return Status::invalid("bad_proof", "non-inclusion proof ends in the key's own leaf");
+    }
+    // The other leaf must sit on the key's path, i.e. share its first `depth` bits.
+    for (std::size_t i = 0; i < depth; ++i) {
+      if (bit_at(leaf.key, i) != bit_at(key, i)) return Status::invalid("bad_proof", "leaf is not on the key's path");
+    }
+    h = leaf_hash(leaf.key, leaf.value_hash);
+  }
+  for (std::size_t i = depth; i-- > 0;) {
+    const Hash256& sibling = proof.siblings[i];
+    h = bit_at(key, i) ? internal_hash(sibling, h) : internal_hash(h, sibling);
+  }
+  if (h != root) return Status::invalid("bad_proof", "root does not match");
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encoding
+
+Bytes encode_proof(const Proof& proof) {
+  const std::size_t depth = proof.siblings.size();
+  assert(depth <= kMaxProofDepth && "a proof has at most 256 siblings");
+  codec::Writer w(kProofTag, kProofVersion);
+  w.u16(static_cast<std::uint16_t>(depth));
+  std::array<std::uint8_t, kMaxProofDepth / 8> bitmap{};
+  for (std::size_t i = 0; i < depth; ++i) {
+    if (proof.siblings[i] != kEmptyHash) bitmap[i / 8] |= static_cast<std::uint8_t>(0x80u >> (i % 8));
+  }
+  w.raw(ByteView(bitmap.data(), (depth + 7) / 8));
+  for (const Hash256& s : proof.siblings) {
+    if (s != kEmptyHash) w.fixed<32>(s);
+  }
+  w.boolean(proof.leaf.has_value());
+  if (proof.leaf) w.fixed<32>(proof.leaf->key).fixed<32>(proof.leaf->value_hash);
+  return std::move(w).take();
+}
+
+Result<Proof> decode_proof(ByteView encoded) {
+  codec::Reader r(encoded);
+  CREDENCE_ASSIGN_OR_RETURN(const std::uint8_t version, r.header(kProofTag, kProofVersion, kProofVersion));
+  (void)version;
+  CREDENCE_ASSIGN_OR_RETURN(const std::uint16_t depth, r.u16());
+  if (depth > kMaxProofDepth) {
+    return Status::invalid("bad_depth", "proof of depth " + std::to_string(depth) + " exceeds 256");
+  }
+  CREDENCE_ASSIGN_OR_RETURN(const ByteView bitmap, r.raw((depth + 7u) / 8u));
+  if ((depth & 7) != 0 && (bitmap.back() & (0xffu >> (depth & 7))) != 0) {
+    return Status::invalid("non_canonical", "bitmap padding bits must be zero");
+  }
+  Proof proof;
+  proof.siblings.resize(depth);
+  for (std::size_t i = 0; i < depth; ++i) {
+    if ((bitmap[i / 8] & (0x80u >> (i % 8))) == 0) continue;
+    CREDENCE_ASSIGN_OR_RETURN(proof.siblings[i], r.fixed<32>());
+    if (proof.siblings[i] == kEmptyHash) {
+      return Status::invalid("non_canonical", "empty sibling " + std::to_string(i) + " must be elided");
+    }
+  }
+  CREDENCE_ASSIGN_OR_RETURN(const bool has_leaf, r.boolean());
+  if (has_leaf) {
+    ProofLeaf leaf;
+    CREDENCE_ASSIGN_OR_RETURN(leaf.key, r.fixed<32>());
+    CREDENCE_ASSIGN_OR_RETURN(leaf.value_hash, r.fixed<32>());
+    proof.leaf = leaf;
+  }
+  CREDENCE_RETURN_IF_ERROR(r.finish());
+  return proof;
+}
+
+namespace {
+
+// Strict 32-byte lowercase hex, as proof_to_json writes it.
+Result<Hash256> hash_from_json(const codec::Json& j, const std::string& where) {
+  if (!j.is_string()) return Status::invalid("bad_field", where + ": must be a string");
+  const auto& s = j.get_ref<const std::string&>();
+  auto h = codec::hex_decode_fixed<32>(s);
+  if (!h || codec::hex_encode(*h) != s) {
+    return Status::invalid("bad_field", where + ": must be 64 lowercase hex digits");
+  }
+  return *h;
+}
+
+}  // namespace
+
+codec::Json proof_to_json(const Proof& proof) {
+  codec::Json siblings = codec::Json::array();
+  for (const Hash256& s : proof.siblings) siblings.push_back(codec::hex_encode(s));
+  codec::Json leaf = nullptr;
+  if (proof.leaf) {
+    leaf = codec::Json::object(
+        {{"key", codec::hex_encode(proof.leaf->key)}, {"value_hash", codec::hex_encode(proof.leaf->value_hash)}});
+  }
+  return codec::Json::object({{"siblings", std::move(siblings)}, {"leaf", std::move(leaf)}});
+}
+
+Result<Proof> proof_from_json(const codec::Json& json) {
+  CREDENCE_ASSIGN_OR_RETURN(auto reader, codec::ObjectReader::make(json, "smt_proof"));
+  Proof proof;
+  CREDENCE_ASSIGN_OR_RETURN(const codec::Json* siblings, reader.value("siblings"));
+  if (!siblings->is_array()) return Status::invalid("bad_field", "smt_proof.siblings: must be an array");
+  if (siblings->size() > kMaxProofDepth) return Status::invalid("bad_field", "smt_proof.siblings: more than 256");
+  proof.siblings.reserve(siblings->size());
+  for (std::size_t i = 0; i < siblings->size(); ++i) {
+    CREDENCE_ASSIGN_OR_RETURN(const Hash256 s,
+                              hash_from_json((*siblings)[i], "smt_proof.siblings[" + std::to_string(i) + "]"));
+    proof.siblings.push_back(s);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(const codec::Json* leaf, reader.value("leaf"));
+  if (!leaf->is_null()) {
+    CREDENCE_ASSIGN_OR_RETURN(auto leaf_reader, codec::ObjectReader::make(*leaf, "smt_proof.leaf"));
+    ProofLeaf l;
+    CREDENCE_ASSIGN_OR_RETURN(const codec::Json* key, leaf_reader.value("key"));
+    CREDENCE_ASSIGN_OR_RETURN(l.key, hash_from_json(*key, "smt_proof.leaf.key"));
+    CREDENCE_ASSIGN_OR_RETURN(const codec::Json* vh, leaf_reader.value("value_hash"));
+    CREDENCE_ASSIGN_OR_RETURN(l.value_hash, hash_from_json(*vh, "smt_proof.leaf.value_hash"));
+    CREDENCE_RETURN_IF_ERROR(leaf_reader.finish());
+    proof.leaf = l;
+  }
+  CREDENCE_RETURN_IF_ERROR(reader.finish());
+  return proof;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// AuthenticatedMap
+
+Result<AuthenticatedMap> AuthenticatedMap::open(NodeStore& store) {
+  AuthenticatedMap map(store);
+  Bytes record;
+  CREDENCE_ASSIGN_OR_RETURN(const bool found, store.get(root_key().view(), record));
+  if (found) {
+    if (record.size() != kRecordSize || (record[0] != kLeafTag && record[0] != kInternalTag)) {
+      return corrupt("malformed root record", 0);
+    }
+    map.root_.kind = record[0] == kLeafTag ? Kind::leaf : Kind::internal;
+    map.root_.hash = crypto::sha256(record);
+    std::memcpy(map.root_.a.data(), record.data() + 1, 32);
+    std::memcpy(map.root_.b.data(), record.data() + 33, 32);
+  }
+  return map;
+}
+
+Result<std::optional<Bytes>> AuthenticatedMap::get(FixedView<32> key) const {
+  if (const auto it = pending_.find(to_hash(key)); it != pending_.end()) return it->second;
+  return store_->get(value_key(key).view());
+}
+
+void AuthenticatedMap::put(FixedView<32> key, ByteView value) {
+  auto [it, inserted] = pending_.try_emplace(to_hash(key));
+  if (checkpoint_level_ > 0) {
+    undo_.push_back(Undo{it->first, !inserted, inserted ? std::nullopt : std::move(it->second)});
+  }
+  it->second.emplace(value.begin(), value.end());
+}
+
+void AuthenticatedMap::erase(FixedView<32> key) {
+  auto [it, inserted] = pending_.try_emplace(to_hash(key));
+  if (checkpoint_level_ > 0) {
+    undo_.push_back(Undo{it->first, !inserted, inserted ? std::nullopt : std::move(it->second)});
+  }
+  it->second.reset();
+}
+
+AuthenticatedMap::Checkpoint AuthenticatedMap::checkpoint() {
+  Checkpoint c;
+  c.undo_size_ = undo_.size();
+  c.level_ = ++checkpoint_level_;
+  return c;
+}
+
+void AuthenticatedMap::rollback(const Checkpoint& checkpoint) {
+  assert(checkpoint.level_ == checkpoint_level_ && "close checkpoints innermost first");
+  while (undo_.size() > checkpoint.undo_size_) {
+    Undo& u = undo_.back();
+    if (u.existed) {
+      pending_[u.key] = std::move(u.previous);
+    } else {
+      pending_.erase(u.key);
+    }
+    undo_.pop_back();
+  }
+  --checkpoint_level_;
+}
+
+void AuthenticatedMap::release(const Checkpoint& checkpoint) {
+  assert(checkpoint.level_ == checkpoint_level_ && "close checkpoints innermost first");
+  (void)checkpoint;
+  // The entries stay while an outer checkpoint may still roll them back.
+  if (--checkpoint_level_ == 0) undo_.clear();
+}
+
+void AuthenticatedMap::discard() {
+  pending_.clear();
+  undo_.clear();
+  checkpoint_level_ = 0;
+}
+
+Result<Hash256> AuthenticatedMap::commit() {
+  assert(checkpoint_level_ == 0 && "commit with an open checkpoint");
+  stats_ = CommitStats{};
+  if (pending_.empty()) return root_.hash;
+
+  std::vector<Update> ups;
+  ups.reserve(pending_.size());
+  for (const auto& [key, value] : pending_) {
+    Update u{key, value.has_value(), {}};
+    if (value) {
+      u.value_hash = value_hash(*value);
+      ++stats_.hashes;
+    }
+    ups.push_back(u);
+  }
+  stats_.writes = ups.size();
+
+  batch_.clear();
+  Committer committer(*store_, stats_);
+  CREDENCE_ASSIGN_OR_RETURN(const Node new_root, committer.update(0, root_, ups));
+  committer.flush(batch_);
+  if (new_root.kind == Kind::empty) {
+    if (root_.kind != Kind::empty) batch_.erase(root_key().view());
+  } else if (new_root.hash != root_.hash) {
+    batch_.put(root_key().view(), to_record(new_root));
+  }
+  for (const auto& [key, value] : pending_) {
+    if (value) {
+      batch_.put(value_key(key).view(), *value);
+    } else {
+      batch_.erase(value_key(key).view());
+    }
+  }
+  stats_.store_ops = batch_.size();
+  CREDENCE_RETURN_IF_ERROR(store_->write(batch_));
+
+  root_ = new_root;
+  pending_.clear();
+  undo_.clear();
+  batch_.clear();
+  return root_.hash;
+}
+
+Result<Proof> AuthenticatedMap::prove(FixedView<32> key) const {
+  const Hash256 path = to_hash(key);
+  Proof proof;
+  std::size_t reads = 0;
+  PageCache pages(*store_, reads, /*walk=*/true);
+  Node node = root_;
+  std::size_t depth = 0;
+  while (node.kind == Kind::internal) {
+    const bool right = bit_at(path, depth);
+    proof.siblings.push_back(right ? node.a : node.b);
+    const Node child = stub(right ? node.b : node.a);
+    ++depth;
+    if (child.kind == Kind::empty) return proof;
+    CREDENCE_ASSIGN_OR_RETURN(node, load(pages, depth, path, child));
+  }
+  if (node.kind == Kind::leaf) proof.leaf = ProofLeaf{node.a, node.b};
+  return proof;
+}
+
+}  // namespace credence::core::smt
