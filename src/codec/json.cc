@@ -86,6 +86,7 @@ Result<std::uint64_t> ObjectReader::u64(const std::string& key) {
   if (!f) return f.status();
   const Json& j = **f;
   if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(j.get<std::int64_t>());
   if (j.is_string()) {
     const auto& s = j.get_ref<const std::string&>();
     std::uint64_t v = 0;

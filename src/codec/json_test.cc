@@ -44,3 +44,16 @@ TEST(Json, U64RejectsNegativeFractionalAndLeadingZeros) {
 
 }  // namespace
 }  // namespace credence::codec
+
+namespace credence::codec {
+namespace {
+
+TEST(Json, U64AcceptsNonNegativeSignedIntegers) {
+  Json j = {{"n", 4}, {"neg", -4}};  // built in C++: stored as signed integers
+  auto r = *ObjectReader::make(j, "t");
+  EXPECT_EQ(*r.u64("n"), 4u);
+  EXPECT_EQ(r.u64("neg").status().code(), "bad_field");
+}
+
+}  // namespace
+}  // namespace credence::codec
