@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake --preset dev >/dev/null
-cmake --build --preset dev --target credence -j "$(nproc)"
+cmake --build --preset dev --target credence attestation_fixture -j "$(nproc)"
 
 bin=$PWD/build/bin/credence
 work=$(mktemp -d)
@@ -35,5 +35,16 @@ ksig=$("$bin" sign --key "$work/wallet.key" --message-hex "$msg")
 run sign --key "$work/wallet.key" --message-hex "$msg"
 run verify --type secp256k1 --address "$addr" --message-hex "$msg" --signature "$ksig"
 run --json verify --type secp256k1 --address "$addr" --message-hex "$msg" --signature "$ksig"
+
+echo
+echo "# Offline verification: a small in-memory ledger (schemas, an accreditation chain, attestations, one"
+echo "# revocation) exports attestations with Merkle proofs against its state root; the CLI checks them offline."
+build/tests/attestation_fixture "$work/ledger" >/dev/null
+root=$(cat "$work/ledger/root")
+now=$(cat "$work/ledger/now")
+run attestation verify --attestation "$work/ledger/valid.json" --proof "$work/ledger/valid.proof.json" --root "$root" --time "$now"
+run attestation verify --attestation "$work/ledger/revoked.json" --proof "$work/ledger/revoked.proof.json" --root "$root" --time "$now"
+run attestation verify --attestation "$work/ledger/valid.json" --proof "$work/ledger/valid.proof.json" --root "$root" --time "$(cat "$work/ledger/expired_time")"
+run attestation verify --attestation "$work/ledger/offchain.json" --proof "$work/ledger/offchain.proof.json" --root "$root" --time "$now"
 echo
 echo "Try: $bin --help"

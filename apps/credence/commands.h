@@ -9,5 +9,6 @@
 namespace credence::cli {
 
 void register_crypto_commands(CLI::App& app, const Output& out, int& exit_code);
+void register_attestation_commands(CLI::App& app, const Output& out, int& exit_code);
 
 }  // namespace credence::cli

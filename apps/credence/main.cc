@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
 
   int exit_code = kExitOk;
   register_crypto_commands(app, out, exit_code);
+  register_attestation_commands(app, out, exit_code);
 
   if (const auto init = credence::crypto::initialize(); !init.is_ok()) {
     std::cerr << "fatal: " << init.to_string() << '\n';

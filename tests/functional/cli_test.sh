@@ -116,5 +116,35 @@ expect_err "missing key file" 3 '^error: io_error: ' -- "$bin" address --key "$w
 printf '{"type":"ed25519","secret_key":"00"}' >"$work/bad.key" && chmod 600 "$work/bad.key"
 expect_err "malformed key file" 2 '^error: bad_key_file: ' -- "$bin" address --key "$work/bad.key"
 
+# --- attestation verify: offline, against a root with proofs (fixtures from a real in-memory ledger)
+if [[ -n ${ATTESTATION_FIXTURE:-} ]]; then
+  fx="$work/fixtures"
+  mkdir -p "$fx"
+  "$ATTESTATION_FIXTURE" "$fx" >/dev/null
+  root=$(cat "$fx/root")
+  now=$(cat "$fx/now")
+  av() { "$bin" attestation verify --attestation "$fx/$1.json" --proof "$fx/$2.proof.json" --root "$root" --time "$3" "${@:4}"; }
+  expect "attestation valid" 0 '^valid$' -- av valid valid "$now"
+  expect "attestation revoked" 1 '^invalid: revoked' -- av revoked revoked "$now"
+  expect "attestation expired later" 1 '^invalid: expired' -- av valid valid "$(cat "$fx/expired_time")"
+  expect "offchain attestation valid" 0 '^valid$' -- av offchain offchain "$now"
+  expect "attestation json" 1 '"reasons":\[\{"code":"revoked"' -- "$bin" --json attestation verify \
+    --attestation "$fx/revoked.json" --proof "$fx/revoked.proof.json" --root "$root" --time "$now"
+  expect_err "proof for another attestation" 2 '^error: incomplete_proof' -- av valid revoked "$now"
+  expect_err "wrong root" 2 '^error: root_mismatch' -- "$bin" attestation verify --attestation "$fx/valid.json" \
+    --proof "$fx/valid.proof.json" --root "0x$(printf '%064d' 0)" --time "$now"
+  sed 's/"value":"1b/"value":"1c/' "$fx/valid.proof.json" >"$fx/tampered.proof.json"
+  expect_err "tampered proof" 2 '^error: bad_proof' -- av valid tampered "$now"
+  sed 's/"index":0/"index":5/' "$fx/valid.json" >"$fx/wrong-id.json"
+  expect_err "edited attestation (id no longer matches)" 2 '^error: id_mismatch' -- av wrong-id valid "$now"
+  echo '{"attestation":' >"$fx/broken.json"
+  expect_err "malformed attestation file" 2 '^error: bad_json' -- av broken valid "$now"
+  expect_err "missing proof file" 3 '^error: io_error' -- av valid missing "$now"
+  expect_err "bad time" 2 '^error: usage' -- av valid valid notanumber
+else
+  echo "FAIL ATTESTATION_FIXTURE not set"
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

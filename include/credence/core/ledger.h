@@ -1,0 +1,93 @@
+// The attestation ledger's state machine: applies transactions to the authenticated state and answers receipts.
+// docs/protocol.md "Applying transactions".
+//
+// Deterministic: the result depends only on the state, the transaction and the BlockContext (height, time) passed
+// in — no clock, randomness or I/O. Replaying the same transactions in the same blocks yields the same roots.
+//
+// Outcomes of apply():
+//   - rejected (receipt.included == false): the envelope is wrong — chain id, signature, expiry, nonce. Nothing
+//     changes; the transaction does not belong in a block.
+//   - failed (included, !ok()): the envelope is right but the body breaks a rule. The author's nonce is consumed
+//     (so the failure is final and the transaction can never be replayed) and nothing else changes: batches are
+//     all or nothing.
+//   - ok: every effect applied.
+// apply() returns a Status error only when the state store fails; the state is then unchanged.
+//
+// The Ledger borrows the map, which must outlive it. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "credence/core/smt.h"
+#include "credence/core/state.h"
+#include "credence/core/transaction.h"
+
+namespace credence::core {
+
+struct BlockContext {
+  std::uint64_t height = 0;
+  std::uint64_t time = 0;  // unix seconds, > 0
+};
+
+struct Receipt {
+  Id transaction{};
+  bool included = false;
+  std::string code = "ok";  // "ok" or a reason code
+  std::string message;
+  std::vector<Id> created;  // schema or attestation ids created, in order
+
+  [[nodiscard]] bool ok() const { return code == "ok"; }
+};
+
+struct Genesis {
+  std::uint64_t chain_id = 0;
+  std::vector<std::pair<AccountId, std::uint64_t>> allocations;  // native token balances
+};
+
+enum class SignatureCheck { verify, already_verified };
+
+class Ledger {
+ public:
+  Ledger(smt::AuthenticatedMap& state, std::uint64_t chain_id);
+
+  // Writes the genesis entries (chain id, allocations, supply) into an empty state (invalid("not_empty")
+  // otherwise; invalid("overflow") if allocations overflow). Does not commit.
+  Status apply_genesis(const Genesis& genesis);
+
+  // Applies one transaction in a block (see the outcomes above). Does not commit: the caller commits the map once
+  // per block to get the block's state root.
+  Result<Receipt> apply(const SignedTransaction& stx, const BlockContext& block,
+                        SignatureCheck check = SignatureCheck::verify);
+
+  [[nodiscard]] const StateView& view() const { return view_; }
+  [[nodiscard]] std::uint64_t chain_id() const { return chain_id_; }
+
+ private:
+  class MapView final : public StateView {
+   public:
+    explicit MapView(smt::AuthenticatedMap& map) : map_(&map) {}
+    Result<std::optional<Bytes>> get(const Hash256& key) const override { return map_->get(key); }
+
+   private:
+    smt::AuthenticatedMap* map_;
+  };
+
+  Status apply_body(const Transaction& tx, const Id& tx_id, const BlockContext& block, Receipt& receipt);
+  Status register_schema(const AccountId& author, const RegisterSchema& body, Receipt& receipt);
+  Status attest(const AccountId& attester, const Attest& body, const Id& origin, const BlockContext& block,
+                Receipt& receipt);
+  Status attest_one(const AccountId& attester, const AttestationRequest& request, const Id& origin, std::uint32_t index,
+                    const BlockContext& block, Receipt& receipt);
+  Status revoke(const AccountId& actor, const Revoke& body, const BlockContext& block);
+  Status check_delegation(const Delegation& delegation, const Body& payload, const BlockContext& block);
+  Status mark_ids(const AccountId& author, const std::vector<Id>& ids, bool revocation, const BlockContext& block);
+  Status transfer(const AccountId& from, const AccountId& to, std::uint64_t amount);
+  Status add_to_u64(const Hash256& key, std::uint64_t delta, bool subtract);
+
+  smt::AuthenticatedMap* state_;
+  MapView view_;
+  std::uint64_t chain_id_;
+};
+
+}  // namespace credence::core

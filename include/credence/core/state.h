@@ -1,0 +1,54 @@
+// The ledger state's key space and typed reads over any StateView (the live map, or a set of verified proofs).
+//
+// Every state entry lives in the authenticated map under a 32-byte key = SHA-256 of ("credence/state-key" v1,
+// kind, identifier) in the canonical encoding: kinds never collide, and a light client can compute the key of
+// anything it wants proven. Layout and value encodings: docs/protocol.md "State".
+#pragma once
+
+#include <optional>
+
+#include "credence/core/objects.h"
+#include "credence/status.h"
+
+namespace credence::core {
+
+enum class StateKind : std::uint8_t {
+  schema = 1,               // schema id -> encode(Schema)
+  attestation = 2,          // attestation id -> encode(AttestationRecord)
+  nonce = 3,                // account -> next transaction nonce (u64)
+  delegation_nonce = 4,     // account -> next delegation nonce (u64)
+  balance = 5,              // account -> native balance (u64)
+  recipient_count = 6,      // (schema id, recipient) -> live attestations (u64)
+  offchain_revocation = 7,  // (attester, off-ledger attestation id) -> revocation time (u64)
+  timestamp = 8,            // id -> first time the ledger saw it (u64)
+  meta = 9,                 // "chain" -> chain id (u64), "supply" -> native supply (u64)
+};
+
+Hash256 state_key(StateKind kind, ByteView identifier);
+Hash256 schema_key(const Id& schema);
+Hash256 attestation_key(const Id& attestation);
+Hash256 nonce_key(const AccountId& account);
+Hash256 delegation_nonce_key(const AccountId& account);
+Hash256 balance_key(const AccountId& account);
+Hash256 recipient_count_key(const Id& schema, const Recipient& recipient);
+Hash256 offchain_revocation_key(const AccountId& attester, const Id& attestation);
+Hash256 timestamp_key(const Id& id);
+Hash256 meta_key(std::string_view name);
+
+Bytes encode_u64(std::uint64_t v);
+Result<std::uint64_t> decode_u64(ByteView bytes);
+
+// Read-only access to state entries. get() answers nullopt for an absent key; error() on storage failure; a view
+// backed by proofs answers invalid("incomplete_proof") for a key it holds no proof for.
+class StateView {
+ public:
+  virtual ~StateView() = default;
+  virtual Result<std::optional<Bytes>> get(const Hash256& key) const = 0;
+};
+
+Result<std::optional<Schema>> load_schema(const StateView& view, const Id& id);
+Result<std::optional<AttestationRecord>> load_attestation(const StateView& view, const Id& id);
+// Absent counts as 0.
+Result<std::uint64_t> load_u64(const StateView& view, const Hash256& key);
+
+}  // namespace credence::core

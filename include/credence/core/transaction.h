@@ -1,0 +1,122 @@
+// Transactions of the attestation layer: the signed envelope, the bodies, delegated (relayed) actions, and their
+// canonical encodings and JSON views. Formats: docs/protocol.md "Transactions".
+//
+// A transaction is signed by its author over its canonical encoding, which binds the chain id, the author's nonce
+// and an expiry: it cannot be replayed on another chain, twice, or late. A delegated action carries a second
+// signature, by the attester, over (tag, chain id, attester, delegation nonce, deadline, payload): a relayer can
+// submit it once, on that chain, before the deadline — never replay it. Plain value types; thread-compatible.
+#pragma once
+
+#include <variant>
+
+#include "credence/core/objects.h"
+
+namespace credence::core {
+
+inline constexpr std::size_t kMaxBatch = 256;
+inline constexpr std::size_t kMaxTransactionSize = 1 << 20;
+
+struct RegisterSchema {
+  Schema schema;  // registrant must equal the transaction author
+  friend bool operator==(const RegisterSchema&, const RegisterSchema&) = default;
+};
+
+struct Attest {
+  std::vector<AttestationRequest> requests;  // 1..kMaxBatch, applied all or nothing
+  friend bool operator==(const Attest&, const Attest&) = default;
+};
+
+struct Revocation {
+  Id id{};
+  std::string reason;
+  friend bool operator==(const Revocation&, const Revocation&) = default;
+};
+
+struct Revoke {
+  std::vector<Revocation> revocations;  // 1..kMaxBatch, all or nothing
+  friend bool operator==(const Revoke&, const Revoke&) = default;
+};
+
+// The attester's authorisation for a relayer to submit `payload` on its behalf.
+struct Delegation {
+  AccountId attester{};
+  std::uint64_t nonce = 0;     // must equal the attester's next delegation nonce
+  std::uint64_t deadline = 0;  // block time after which it is refused
+  Signature signature{};       // by the attester over delegation_signing_message(...)
+  friend bool operator==(const Delegation&, const Delegation&) = default;
+};
+
+struct DelegatedAttest {
+  Delegation delegation;
+  Attest payload;
+  friend bool operator==(const DelegatedAttest&, const DelegatedAttest&) = default;
+};
+
+struct DelegatedRevoke {
+  Delegation delegation;
+  Revoke payload;
+  friend bool operator==(const DelegatedRevoke&, const DelegatedRevoke&) = default;
+};
+
+// Revocation of off-ledger attestations by their attester: only the ids are published.
+struct RevokeOffchain {
+  std::vector<Id> ids;
+  friend bool operator==(const RevokeOffchain&, const RevokeOffchain&) = default;
+};
+
+// Records the first time the ledger saw each id (proof of existence without publishing the payload).
+struct Timestamp {
+  std::vector<Id> ids;
+  friend bool operator==(const Timestamp&, const Timestamp&) = default;
+};
+
+// Native-token transfer (fees are paid in it).
+struct Transfer {
+  AccountId to{};
+  std::uint64_t amount = 0;
+  friend bool operator==(const Transfer&, const Transfer&) = default;
+};
+
+using Body =
+    std::variant<RegisterSchema, Attest, Revoke, DelegatedAttest, DelegatedRevoke, RevokeOffchain, Timestamp, Transfer>;
+
+// The name of a body type as used in JSON ("register_schema", "attest", …).
+const char* body_name(const Body& body);
+
+struct Transaction {
+  std::uint64_t chain_id = 0;
+  AccountId author{};
+  std::uint64_t nonce = 0;       // must equal the author's next nonce
+  std::uint64_t expires_at = 0;  // refused in blocks with time > expires_at
+  Body body;
+  friend bool operator==(const Transaction&, const Transaction&) = default;
+};
+
+struct SignedTransaction {
+  Transaction tx;
+  Signature signature{};
+  friend bool operator==(const SignedTransaction&, const SignedTransaction&) = default;
+};
+
+Bytes encode(const Transaction& tx);  // also the bytes the author signs
+Id transaction_id(const Transaction& tx);
+Bytes encode(const SignedTransaction& stx);
+Result<SignedTransaction> decode_signed_transaction(ByteView bytes);
+
+SignedTransaction sign_transaction(Transaction tx, const crypto::ed25519::SecretKey& author);
+// Stateless checks: author key valid, signature valid. invalid("bad_signature" | "invalid_public_key" | …).
+Status verify_transaction_signature(const SignedTransaction& stx);
+
+// What a delegating attester signs: tag "credence/delegation" v1, chain id, attester, nonce, deadline, then the
+// payload's kind and encoding.
+Bytes delegation_signing_message(std::uint64_t chain_id, const Delegation& delegation, const Body& payload);
+// Fills in delegation.signature.
+void sign_delegation(std::uint64_t chain_id, Delegation& delegation, const Body& payload,
+                     const crypto::ed25519::SecretKey& attester);
+
+codec::Json to_json(const SignedTransaction& stx);
+Result<SignedTransaction> signed_transaction_from_json(const codec::Json& json);
+codec::Json to_json(const Transaction& tx);
+Result<Transaction> transaction_from_json(const codec::Json& json);
+
+}  // namespace credence::core
