@@ -12,6 +12,7 @@
 
 #include "credence/codec/hex.h"
 #include "vectors.h"
+#include "abi_type_gen.h"
 
 namespace credence::codec {
 namespace {
@@ -370,35 +371,7 @@ TEST(AbiJson, InputForms) {
 // ---------------------------------------------------------------------------------------------------------------
 // Properties over random types and values
 
-AbiType gen_type(std::size_t depth) {
-  const int pick = *rc::gen::inRange(0, depth >= 4 ? 7 : 10);
-  switch (pick) {
-    case 0:
-      return AbiType::uint(8 * static_cast<unsigned>(*rc::gen::inRange(1, 33)));
-    case 1:
-      return AbiType::sint(8 * static_cast<unsigned>(*rc::gen::inRange(1, 33)));
-    case 2:
-      return AbiType::address();
-    case 3:
-      return AbiType::boolean();
-    case 4:
-      return AbiType::fixed_bytes(static_cast<std::size_t>(*rc::gen::inRange(1, 33)));
-    case 5:
-      return AbiType::bytes();
-    case 6:
-      return AbiType::string();
-    case 7:
-      return AbiType::array(gen_type(depth + 1));
-    case 8:
-      return AbiType::fixed_array(gen_type(depth + 1), static_cast<std::size_t>(*rc::gen::inRange(1, 4)));
-    default: {
-      std::vector<AbiType> parts;
-      const int n = *rc::gen::inRange(1, 4);
-      for (int i = 0; i < n; ++i) parts.push_back(gen_type(depth + 1));
-      return AbiType::tuple(std::move(parts));
-    }
-  }
-}
+AbiType gen_type(std::size_t depth) { return test::gen_abi_type(depth, 4, 4); }
 
 Bytes gen_bytes(std::size_t n) {
   Bytes b(n);

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "abi_type_gen.h"
+
 #include <limits>
 #include <string>
 
@@ -197,35 +199,7 @@ TEST(AbiTypeList, NoNames) {
 }
 
 // Random type trees: build with the factories, print, parse, compare.
-AbiType gen_type(std::size_t depth) {
-  const int pick = *rc::gen::inRange(0, depth + 1 >= kMaxAbiDepth ? 7 : 10);
-  switch (pick) {
-    case 0:
-      return AbiType::uint(8 * static_cast<unsigned>(*rc::gen::inRange(1, 33)));
-    case 1:
-      return AbiType::sint(8 * static_cast<unsigned>(*rc::gen::inRange(1, 33)));
-    case 2:
-      return AbiType::address();
-    case 3:
-      return AbiType::boolean();
-    case 4:
-      return AbiType::fixed_bytes(static_cast<std::size_t>(*rc::gen::inRange(1, 33)));
-    case 5:
-      return AbiType::bytes();
-    case 6:
-      return AbiType::string();
-    case 7:
-      return AbiType::array(gen_type(depth + 1));
-    case 8:
-      return AbiType::fixed_array(gen_type(depth + 1), static_cast<std::size_t>(*rc::gen::inRange(1, 5)));
-    default: {
-      std::vector<AbiType> parts;
-      const int n = *rc::gen::inRange(1, 4);
-      for (int i = 0; i < n; ++i) parts.push_back(gen_type(depth + 1));
-      return AbiType::tuple(std::move(parts));
-    }
-  }
-}
+AbiType gen_type(std::size_t depth) { return test::gen_abi_type(depth, kMaxAbiDepth - 1, 5); }
 
 RC_GTEST_PROP(AbiTypeProps, CanonicalRoundTrips, ()) {
   const AbiType t = gen_type(*rc::gen::inRange<std::size_t>(0, kMaxAbiDepth));
