@@ -11,23 +11,18 @@
 // accreditation chains, revoked and live records, signed off-ledger attestations — plus corrupted variants.
 #include <cstdlib>
 
+#include "fuzz_support.h"
 #include "credence/codec/json.h"
 #include "credence/core/objects.h"
 #include "credence/crypto/self_test.h"
 
 namespace {
 
+using credence::fuzz::initialize_crypto;
+using credence::fuzz::require;
+
 using namespace credence;
 using namespace credence::core;
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-
-void initialize_crypto() {
-  static const bool kInitialized = crypto::initialize().is_ok();
-  require(kInitialized);
-}
 
 // decode(x) either fails with a reason, or re-encodes to x and survives both JSON round trips.
 template <typename T, typename Decode, typename FromJson>

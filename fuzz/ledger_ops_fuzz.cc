@@ -51,6 +51,7 @@
 #include <variant>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "credence/codec/abi.h"
 #include "credence/core/ledger.h"
 #include "credence/core/node_store.h"
@@ -62,6 +63,8 @@
 #include "credence/crypto/self_test.h"
 
 namespace {
+
+using credence::fuzz::require;
 
 using namespace credence;
 using namespace credence::core;
@@ -78,10 +81,6 @@ constexpr std::uint64_t kPoorAllocation = 3;  // key 3 cannot pay the accredited
 // Bounds the work of one input: ops, and attestations re-verified per commit.
 constexpr std::size_t kMaxOps = 200;
 constexpr std::size_t kVerifyWindow = 24;
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::size_t pick(std::uint8_t b, std::size_t n) {
   return static_cast<std::size_t>(b) % n;

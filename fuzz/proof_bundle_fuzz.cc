@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "credence/codec/json.h"
 #include "credence/core/node_store.h"
 #include "credence/core/smt.h"
@@ -26,16 +27,14 @@
 
 namespace {
 
+using credence::fuzz::require;
+
 using namespace credence;
 using namespace credence::core;
 
 // Bounds the work one input can cause: each entry costs up to 257 hashes to check and a map write to rebuild.
 constexpr std::size_t kMaxEntries = 64;
 constexpr std::size_t kMaxIds = 8;
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 bool same_bundle(const ProofBundle& a, const ProofBundle& b) {
   if (a.root != b.root || a.entries.size() != b.entries.size()) return false;

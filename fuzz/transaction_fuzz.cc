@@ -9,24 +9,18 @@
 // delegated_revoke, revoke_offchain, timestamp, transfer), plus truncated and corrupted variants.
 #include <cstdlib>
 
+#include "fuzz_support.h"
 #include "credence/codec/json.h"
 #include "credence/core/transaction.h"
 #include "credence/crypto/self_test.h"
 
 namespace {
 
+using credence::fuzz::initialize_crypto;
+using credence::fuzz::require;
+
 using namespace credence;
 using namespace credence::core;
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-
-// libsodium must be initialised before verification; once per process.
-void initialize_crypto() {
-  static const bool kInitialized = crypto::initialize().is_ok();
-  require(kInitialized);
-}
 
 // A signature check may reject anything the input holds, but only as invalid(reason).
 void require_verdict(const Status& s) {
