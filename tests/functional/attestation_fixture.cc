@@ -2,6 +2,7 @@
 // accreditation chain, attestations, a revocation, an off-ledger attestation), commits it, and exports
 // attestations, proof bundles and the state root. Usage: attestation_fixture OUT_DIR
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -31,7 +32,9 @@ T must(Result<T> r, const std::string& what) {
 }
 
 void write(const std::string& dir, const std::string& name, const std::string& text) {
-  std::ofstream(dir + "/" + name) << text << '\n';
+  std::ofstream out(dir + "/" + name);
+  out << text << '\n';
+  if (!out) die("write " + dir + "/" + name, Status::error("io_error"));
 }
 
 struct World {
@@ -80,6 +83,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) die("create " + dir, Status::error("io_error", ec.message()));
   if (!crypto::initialize().is_ok()) return 3;
   crypto::DeterministicRandom random(2024);
   const auto anchor = crypto::ed25519::SecretKey::generate(random);

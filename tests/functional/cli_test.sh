@@ -119,7 +119,6 @@ expect_err "malformed key file" 2 '^error: bad_key_file: ' -- "$bin" address --k
 # --- attestation verify: offline, against a root with proofs (fixtures from a real in-memory ledger)
 if [[ -n ${ATTESTATION_FIXTURE:-} ]]; then
   fx="$work/fixtures"
-  mkdir -p "$fx"
   "$ATTESTATION_FIXTURE" "$fx" >/dev/null
   root=$(cat "$fx/root")
   now=$(cat "$fx/now")
