@@ -106,25 +106,20 @@ void report_per_write(benchmark::State& state, double cpu_ns, std::size_t writes
   state.SetItemsProcessed(static_cast<std::int64_t>(writes));
 }
 
-// A block of `block` writes of new keys (attestations being created): put each, then one commit.
-void BM_CommitInsert(benchmark::State& state) {
-  const auto entries = static_cast<std::size_t>(state.range(0));
-  const auto block = static_cast<std::size_t>(state.range(1));
-  Loaded& l = loaded(entries);
-  std::vector<Hash256> keys(block);
+// Runs one timed block — `put(i)` for each of `block` writes, then one commit — and accumulates its cost and
+// commit statistics; the hash floor is sampled outside the timed region.
+struct CommitTotals {
   std::size_t writes = 0, hashes = 0, reads = 0;
   double cpu = 0;
   HashFloor floor;
-  for (auto _ : state) {
-    state.PauseTiming();
-    for (std::size_t i = 0; i < block; ++i) keys[i] = key_at(l.next_key + i);
-    state.ResumeTiming();
+
+  template <typename Put>
+  void add(benchmark::State& state, Loaded& l, Put&& put, std::size_t block) {
     const double start = thread_cpu_ns();
-    for (std::size_t i = 0; i < block; ++i) l.map->put(keys[i], value_at(l.next_key + i, 0));
+    for (std::size_t i = 0; i < block; ++i) put(i);
     auto root = l.map->commit();
     cpu += thread_cpu_ns() - start;
     if (!root) std::abort();
-    l.next_key += block;
     writes += block;
     hashes += l.map->last_commit_stats().hashes;
     reads += l.map->last_commit_stats().page_reads;
@@ -132,7 +127,24 @@ void BM_CommitInsert(benchmark::State& state) {
     floor.sample(l.map->last_commit_stats().hashes);
     state.ResumeTiming();
   }
-  report_per_write(state, cpu, writes, hashes, reads, floor);
+  void report(benchmark::State& state) { report_per_write(state, cpu, writes, hashes, reads, floor); }
+};
+
+// A block of `block` writes of new keys (attestations being created): put each, then one commit.
+void BM_CommitInsert(benchmark::State& state) {
+  const auto entries = static_cast<std::size_t>(state.range(0));
+  const auto block = static_cast<std::size_t>(state.range(1));
+  Loaded& l = loaded(entries);
+  std::vector<Hash256> keys(block);
+  CommitTotals totals;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (std::size_t i = 0; i < block; ++i) keys[i] = key_at(l.next_key + i);
+    state.ResumeTiming();
+    totals.add(state, l, [&](std::size_t i) { l.map->put(keys[i], value_at(l.next_key + i, 0)); }, block);
+    l.next_key += block;
+  }
+  totals.report(state);
   state.counters["entries_after"] = static_cast<double>(l.next_key);
 }
 
@@ -144,9 +156,7 @@ void BM_CommitUpdate(benchmark::State& state) {
   std::vector<Hash256> keys(block);
   std::vector<std::uint64_t> ids(block);
   std::uint64_t stride_pos = 0;
-  std::size_t writes = 0, hashes = 0, reads = 0;
-  double cpu = 0;
-  HashFloor floor;
+  CommitTotals totals;
   for (auto _ : state) {
     state.PauseTiming();
     ++l.generation;
@@ -156,19 +166,9 @@ void BM_CommitUpdate(benchmark::State& state) {
       keys[i] = key_at(stride_pos);
     }
     state.ResumeTiming();
-    const double start = thread_cpu_ns();
-    for (std::size_t i = 0; i < block; ++i) l.map->put(keys[i], value_at(ids[i], l.generation));
-    auto root = l.map->commit();
-    cpu += thread_cpu_ns() - start;
-    if (!root) std::abort();
-    writes += block;
-    hashes += l.map->last_commit_stats().hashes;
-    reads += l.map->last_commit_stats().page_reads;
-    state.PauseTiming();
-    floor.sample(l.map->last_commit_stats().hashes);
-    state.ResumeTiming();
+    totals.add(state, l, [&](std::size_t i) { l.map->put(keys[i], value_at(ids[i], l.generation)); }, block);
   }
-  report_per_write(state, cpu, writes, hashes, reads, floor);
+  totals.report(state);
 }
 
 // Inclusion (present key) or non-inclusion (absent key) proofs, generated from the store, cycling over 1,000 keys.
