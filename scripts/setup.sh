@@ -8,6 +8,7 @@ packages=(
   clang libclang-rt-14-dev
   libsodium-dev libsecp256k1-dev libcrypto++-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev zlib1g-dev
+  librocksdb-dev libcpp-httplib-dev libtomlplusplus-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
 )
 
