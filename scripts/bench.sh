@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release preset and runs the benchmarks in bench/ (docs/performance.md). Extra arguments go to every
-# benchmark binary, e.g. scripts/bench.sh --benchmark_filter=Ed25519 --benchmark_repetitions=5.
+# Google Benchmark binary, e.g. scripts/bench.sh --benchmark_filter=Ed25519 --benchmark_repetitions=5. The node load
+# rounds (credence_load against a fresh release credenced) run last; CREDENCE_LOAD_ARGS passes options to them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,6 +9,10 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
 for b in build/release/bench/*; do
   [[ -x $b && -f $b ]] || continue
+  [[ $(basename "$b") == credence_load ]] && continue
   echo "== $(basename "$b")"
   "$b" "$@"
 done
+echo "== credence_load"
+# shellcheck disable=SC2086  # CREDENCE_LOAD_ARGS is a list of options
+build/release/bench/credence_load --credenced build/release/bin/credenced ${CREDENCE_LOAD_ARGS:-}

@@ -3,12 +3,36 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
 
+#include "node_client.h"
 #include "output.h"
 
 namespace credence::cli {
 
-void register_crypto_commands(CLI::App& app, const Output& out, int& exit_code);
+// The global `--node URL` option (default $CREDENCE_NODE, else kDefaultNodeUrl): where commands against a node go.
+struct NodeOptions {
+  std::string url = kDefaultNodeUrl;
+};
+
+void register_crypto_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code);
 void register_attestation_commands(CLI::App& app, const Output& out, int& exit_code);
+// node status, schema register/get, attest, revoke, transfer, attestation get/list, tx status. Call after
+// register_attestation_commands (it adds to the `attestation` group).
+void register_node_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code);
+
+// `credence verify ID [--time T] [--proof-out FILE]` checks an attestation on the node. It shares the `verify`
+// command with signature verification (`verify --type …`, crypto_commands.cc), which adds these options to it and
+// hands over when an ID is given.
+struct AttestationVerifyArgs {
+  std::string id;
+  std::optional<std::uint64_t> time;
+  std::string proof_out;
+  std::string attestation_out;
+};
+void add_attestation_verify_options(CLI::App& cmd, AttestationVerifyArgs& args);
+int run_attestation_verify(const Output& out, const NodeOptions& node, const AttestationVerifyArgs& args);
 
 }  // namespace credence::cli

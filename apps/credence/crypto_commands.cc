@@ -143,7 +143,7 @@ int run_verify(const Output& out, const VerifyArgs& a) {
 
 }  // namespace
 
-void register_crypto_commands(CLI::App& app, const Output& out, int& exit_code) {
+void register_crypto_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code) {
   {
     auto* cmd = app.add_subcommand("hash", "Hash bytes: prints the digest as 0x-prefixed lowercase hex");
     auto alg = std::make_shared<std::string>();
@@ -177,15 +177,47 @@ void register_crypto_commands(CLI::App& app, const Output& out, int& exit_code) 
     cmd->callback([&out, &exit_code, path, message] { exit_code = run_sign(out, *path, *message); });
   }
   {
-    auto* cmd = app.add_subcommand("verify", "Verify a signature: prints valid (exit 0) or invalid: <reason> (exit 1)");
+    auto* cmd = app.add_subcommand(
+        "verify",
+        "Verify a signature (--type …), or an attestation on the node (ID): prints valid (exit 0) or invalid: "
+        "<reason> (exit 1)");
     auto a = std::make_shared<VerifyArgs>();
-    cmd->add_option("--type", a->type, "ed25519 | secp256k1")->required()->check(CLI::IsMember({"ed25519", "secp256k1"}));
+    // The signature options are checked in the callback, not by CLI11: the ID form does without them.
+    cmd->add_option("--type", a->type, "ed25519 | secp256k1")->check(CLI::IsMember({"ed25519", "secp256k1"}));
     auto* pk = cmd->add_option("--public-key", a->public_key, "public key hex (ed25519: 32 bytes; secp256k1: SEC1)");
     auto* addr = cmd->add_option("--address", a->address, "EIP-55 or lowercase address (secp256k1, by recovery)");
     pk->excludes(addr);
-    cmd->add_option("--message-hex", a->message_hex, "message bytes as hex")->required();
-    cmd->add_option("--signature", a->signature, "signature hex")->required();
-    cmd->callback([&out, &exit_code, a] { exit_code = run_verify(out, *a); });
+    cmd->add_option("--message-hex", a->message_hex, "message bytes as hex");
+    cmd->add_option("--signature", a->signature, "signature hex");
+    auto att = std::make_shared<AttestationVerifyArgs>();
+    add_attestation_verify_options(*cmd, *att);
+    cmd->callback([&out, &node, &exit_code, a, att, cmd] {
+      const std::size_t signature_options = cmd->count("--type") + cmd->count("--public-key") +
+                                            cmd->count("--address") + cmd->count("--message-hex") +
+                                            cmd->count("--signature");
+      const std::size_t attestation_options =
+          cmd->count("--time") + cmd->count("--proof-out") + cmd->count("--attestation-out");
+      if (cmd->count("id") > 0) {
+        if (signature_options > 0) {
+          exit_code = out.failure(Status::invalid("usage", "give an attestation ID or --type …, not both"));
+          return;
+        }
+        exit_code = run_attestation_verify(out, node, *att);
+        return;
+      }
+      if (attestation_options > 0) {
+        exit_code = out.failure(Status::invalid("usage", "--time, --proof-out and --attestation-out need an ID"));
+        return;
+      }
+      for (const char* option : {"--type", "--message-hex", "--signature"}) {
+        if (cmd->count(option) == 0) {
+          exit_code = out.failure(Status::invalid(
+              "usage", std::string(option) + " is required (or give an attestation ID to verify it on the node)"));
+          return;
+        }
+      }
+      exit_code = run_verify(out, *a);
+    });
   }
 }
 

@@ -14,10 +14,15 @@ int main(int argc, char** argv) {
   app.fallthrough();  // --json is accepted before or after the subcommand
   Output out;
   app.add_flag("--json", out.json, "machine-readable JSON output");
+  NodeOptions node;
+  app.add_option("--node", node.url, "the node's HTTP API, for the commands that talk to a node")
+      ->envname("CREDENCE_NODE")
+      ->capture_default_str();
 
   int exit_code = kExitOk;
-  register_crypto_commands(app, out, exit_code);
+  register_crypto_commands(app, out, node, exit_code);
   register_attestation_commands(app, out, exit_code);
+  register_node_commands(app, out, node, exit_code);
 
   if (const auto init = credence::crypto::initialize(); !init.is_ok()) {
     std::cerr << "fatal: " << init.to_string() << '\n';

@@ -1,0 +1,856 @@
+// Commands against a running node over its HTTP API (docs/cli.md "Commands against a node", docs/api.md):
+// node status, schema register / get, attest, revoke, transfer, attestation get / list, tx status, and
+// `verify ID` (the verdict with the proof bundle an offline verifier needs).
+//
+// Writes are built and signed here (core::sign_transaction with the key file's Ed25519 key), with the chain id from
+// /v1/health and the nonce from /v1/accounts/{account}, then submitted with ?wait so the command prints what the
+// transaction created. Exit codes: 0 done / valid; 1 the node refused (409, 422, 429), the transaction failed, or
+// the verdict is invalid; 2 malformed input (local checks, or the node's 400 / 404); 3 local failure (node
+// unreachable, unexpected answer, file system).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "credence/codec/abi.h"
+#include "credence/codec/hex.h"
+#include "credence/core/block.h"
+#include "credence/core/state.h"
+#include "credence/core/transaction.h"
+#include "credence/core/verify.h"
+#include "credence/crypto/hash.h"
+#include "file_input.h"
+#include "key_file.h"
+#include "node_client.h"
+
+namespace credence::cli {
+
+namespace {
+
+using codec::Json;
+namespace ed = crypto::ed25519;
+
+// A submitted transaction may wait this long for its block (the API allows up to 30 s).
+constexpr int kWaitMs = 10'000;
+// Transactions expire this long after the node's current time.
+constexpr std::uint64_t kExpirySeconds = 3600;
+
+// The exit code of a node's error answer.
+int exit_for_http_status(int status) {
+  switch (status) {
+    case 409:  // duplicate, stale_nonce
+    case 422:  // well-formed but refused (bad signature, rejected from its block, …)
+    case 429:  // this account's mempool share is full
+      return kExitInvalid;
+    default:
+      return status >= 400 && status < 500 ? kExitUsage : kExitLocal;
+  }
+}
+
+// One command's conversation with the node. Requests answer Result<Json>; an HTTP error answer becomes a Status
+// with the node's code and message, and the session remembers it so fail() can pick the exit code from the HTTP
+// status and, with --json, print the node's own error object.
+class Session {
+ public:
+  Session(const Output& out, const NodeOptions& node) : out_(out), url_(node.url) {}
+
+  [[nodiscard]] const Output& out() const { return out_; }
+
+  Result<Json> get(const std::string& target) {
+    CREDENCE_ASSIGN_OR_RETURN(auto client, NodeClient::make(url_));
+    return finish(client.get(target));
+  }
+
+  // POSTs JSON; hands back every 2xx answer with its status (a submission answers 200 or 202).
+  Result<NodeReply> post_reply(const std::string& target, const Json& body, int read_timeout_s) {
+    CREDENCE_ASSIGN_OR_RETURN(auto client, NodeClient::make(url_));
+    CREDENCE_ASSIGN_OR_RETURN(auto reply, client.post_json(target, body, read_timeout_s));
+    if (!reply.ok()) return http_failure(reply);
+    return reply;
+  }
+
+  // Prints the failure (one line on stderr, or the error object with --json) and answers its exit code.
+  int fail(const Status& status) {
+    if (http_error_ && http_error_->status == status) {
+      if (out_.json) {
+        std::cout << codec::dump_json(http_error_->body) << '\n';
+      } else {
+        std::cerr << "error: " << status.to_string() << '\n';
+      }
+      return exit_for_http_status(http_error_->http_status);
+    }
+    return out_.failure(status);
+  }
+
+  // Prints a successful answer: `text`, or the node's JSON with --json.
+  int print(const std::string& text, const Json& server) const { return out_.result(text, server); }
+
+ private:
+  Result<Json> finish(Result<NodeReply> reply) {
+    if (!reply) return reply.status();
+    if (!reply->ok()) return http_failure(*reply);
+    return std::move(reply->body);
+  }
+
+  Status http_failure(const NodeReply& reply) {
+    std::string code = "http_" + std::to_string(reply.status);
+    std::string message = "the node answered HTTP " + std::to_string(reply.status);
+    if (auto e = json_field(reply.body, "error"); e) {
+      if (auto c = json_string(**e, "code"); c) code = *c;
+      if (auto m = json_string(**e, "message"); m) message = *m;
+    }
+    Status status = reply.status >= 500 ? Status::error(code, message) : Status::invalid(code, message);
+    http_error_ = HttpError{status, reply.status, reply.body};
+    return status;
+  }
+
+  struct HttpError {
+    Status status;
+    int http_status;
+    Json body;
+  };
+
+  const Output& out_;
+  std::string url_;
+  std::optional<HttpError> http_error_;
+};
+
+// ---- argument parsing (local checks: malformed input is exit 2 before anything is sent)
+
+Result<core::Id> parse_id(const std::string& what, const std::string& text) {
+  auto id = codec::hex_decode_fixed<32>(text);
+  if (!id) return Status::invalid(id.status().code(), what + " \"" + text + "\": " + id.status().message());
+  return id;
+}
+
+std::string hex(ByteView bytes) {
+  return codec::hex_encode_0x(bytes);
+}
+
+// A string field of the node's answer, or `fallback` (for text that is only shown).
+std::string string_or(const Json& object, const std::string& key, const std::string& fallback) {
+  auto v = json_string(object, key);
+  return v ? *v : fallback;
+}
+
+// The key file's Ed25519 key: accounts (transaction authors) are Ed25519 keys.
+Result<KeyFile> read_account_key(const std::string& path) {
+  CREDENCE_ASSIGN_OR_RETURN(auto key, read_key_file(path));
+  if (key.type() != KeyType::ed25519) {
+    return Status::invalid("bad_key_file", path +
+                                               " is a secp256k1 key; accounts sign with ed25519 keys "
+                                               "(credence keygen --type ed25519)");
+  }
+  return key;
+}
+
+const ed::SecretKey& secret(const KeyFile& key) {
+  return std::get<ed::SecretKey>(key.key);
+}
+
+Result<Json> parse_json_arg(const std::string& what, const std::string& text) {
+  auto json = codec::parse_json(text);
+  if (!json) return Status::invalid("bad_json", what + ": " + json.status().message());
+  return json;
+}
+
+// Reads a node object with the strict core reader; a node answering something else is a local failure.
+template <typename T>
+Result<T> from_node(Result<T> parsed, const std::string& what) {
+  if (!parsed) return Status::error("bad_response", what + " in the node's answer: " + parsed.status().to_string());
+  return parsed;
+}
+
+// ---- transactions
+
+struct SubmitOptions {
+  bool no_wait = false;
+};
+
+// Builds, signs and submits a transaction with `body`; on commit calls `on_ok` with the receipt's created ids and
+// the node's status object. Prints failures itself; answers the exit code.
+int submit(Session& s, const KeyFile& key, core::Body body, const SubmitOptions& options,
+           const std::function<int(const std::vector<std::string>&, const Json&)>& on_ok) {
+  const ed::SecretKey& sk = secret(key);
+  auto health = s.get("/v1/health");
+  if (!health) return s.fail(health.status());
+  auto chain_id = json_u64(*health, "chain_id");
+  if (!chain_id) return s.fail(chain_id.status());
+  auto now = json_u64(*health, "time");
+  if (!now) return s.fail(now.status());
+  auto account = s.get("/v1/accounts/" + hex(sk.public_key().bytes()));
+  if (!account) return s.fail(account.status());
+  auto nonce = json_u64(*account, "nonce");
+  if (!nonce) return s.fail(nonce.status());
+
+  core::Transaction tx;
+  tx.chain_id = *chain_id;
+  tx.author = sk.public_key().bytes();
+  tx.nonce = *nonce;
+  tx.expires_at = *now + kExpirySeconds;
+  tx.body = std::move(body);
+  const std::string tx_id = hex(core::transaction_id(tx));
+  const core::SignedTransaction stx = core::sign_transaction(std::move(tx), sk);
+
+  const std::string target = options.no_wait ? "/v1/transactions" : "/v1/transactions?wait=" + std::to_string(kWaitMs);
+  auto reply = s.post_reply(target, core::to_json(stx), kWaitMs / 1000 + 30);
+  if (!reply) return s.fail(reply.status());
+  if (options.no_wait) return s.print(tx_id, reply->body);
+  auto status = json_string(reply->body, "status");
+  if (!status) return s.fail(status.status());
+  if (*status != "committed") {
+    // Still pending when the wait ran out: the transaction may yet be committed.
+    return s.fail(Status::error("pending", "transaction " + tx_id + " not committed after " +
+                                               std::to_string(kWaitMs / 1000) + " s; check: credence tx status " +
+                                               tx_id));
+  }
+  auto receipt = json_field(reply->body, "receipt");
+  if (!receipt) return s.fail(receipt.status());
+  auto code = json_string(**receipt, "code");
+  if (!code) return s.fail(code.status());
+  if (*code != "ok") {
+    // Included but failed: the nonce is consumed and nothing else changed (docs/protocol.md "Applying").
+    auto message = json_string(**receipt, "message");
+    if (s.out().json) {
+      std::cout << codec::dump_json(reply->body) << '\n';
+    } else {
+      std::cerr << "error: " << *code << ": " << (message ? *message : "") << " (transaction " << tx_id << ")\n";
+    }
+    return kExitInvalid;
+  }
+  auto created = json_field(**receipt, "created");
+  if (!created) return s.fail(created.status());
+  std::vector<std::string> ids;
+  if ((*created)->is_array()) {
+    for (const auto& c : **created) {
+      if (c.is_string()) ids.push_back(c.get<std::string>());
+    }
+  }
+  return on_ok(ids, reply->body);
+}
+
+// Prints the first created id (schema or attestation), or reports a receipt without one.
+int print_created(Session& s, const std::vector<std::string>& ids, const Json& server, const std::string& what) {
+  if (ids.empty()) return s.fail(Status::error("bad_response", "the receipt lists no created " + what));
+  return s.print(ids.front(), server);
+}
+
+// ---- node status
+
+int run_node_status(Session& s) {
+  auto health = s.get("/v1/health");
+  if (!health) return s.fail(health.status());
+  std::string text;
+  for (const char* key : {"status", "chain_id", "height", "head", "state_root", "time", "mempool", "version"}) {
+    auto v = json_field(*health, key);
+    if (!v) return s.fail(v.status());
+    text += std::string(text.empty() ? "" : "\n") + key + ": " +
+            ((*v)->is_string() ? (*v)->get<std::string>() : (*v)->dump());
+  }
+  return s.print(text, *health);
+}
+
+// ---- schemas
+
+struct SchemaRegisterArgs {
+  std::string key;
+  std::string name;
+  std::string fields;
+  std::string description;
+  bool irrevocable = false;
+  std::uint64_t max_valid_for = 0;
+  bool off_ledger = false;
+  std::string policy_file;
+  SubmitOptions submit;
+};
+
+int run_schema_register(Session& s, const SchemaRegisterArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  core::Schema schema;
+  schema.name = a.name;
+  schema.description = a.description;
+  schema.registrant = secret(*key).public_key().bytes();
+  schema.fields = a.fields;
+  schema.revocable = !a.irrevocable;
+  schema.max_valid_for = a.max_valid_for;
+  schema.data_location = a.off_ledger ? core::DataLocation::off_ledger : core::DataLocation::on_ledger;
+  if (!a.policy_file.empty()) {
+    auto json = read_json_file(a.policy_file);
+    if (!json) return s.fail(json.status());
+    auto policy = core::policy_from_json(*json);
+    if (!policy)
+      return s.fail(Status::invalid(policy.status().code(), a.policy_file + ": " + policy.status().message()));
+    schema.policy = std::move(*policy);
+  }
+  // The node would refuse these too (bad_schema / bad_policy); saying so before signing is clearer.
+  if (Status st = schema.normalize(); !st.is_ok()) return s.fail(st);
+  return submit(s, *key, core::RegisterSchema{schema}, a.submit,
+                [&s](const std::vector<std::string>& ids, const Json& server) {
+                  return print_created(s, ids, server, "schema");
+                });
+}
+
+std::string schema_text(const std::string& id, const core::Schema& schema) {
+  std::string t;
+  t += "id: " + id + "\n";
+  t += "name: " + schema.name + "\n";
+  t += "description: " + schema.description + "\n";
+  t += "registrant: " + hex(schema.registrant) + "\n";
+  t += "fields: " + schema.fields + "\n";
+  t += std::string("revocable: ") + (schema.revocable ? "true" : "false") + "\n";
+  t += "max_valid_for: " + std::to_string(schema.max_valid_for) + "\n";
+  t += std::string("data_location: ") +
+       (schema.data_location == core::DataLocation::on_ledger ? "on_ledger" : "off_ledger") + "\n";
+  t += "policy: " + codec::dump_json(core::to_json(schema.policy));
+  return t;
+}
+
+// The schema `id` from the node (404 unknown_schema is the node's error, exit 2).
+Result<core::Schema> fetch_schema(Session& s, const core::Id& id) {
+  CREDENCE_ASSIGN_OR_RETURN(auto reply, s.get("/v1/schemas/" + hex(id)));
+  CREDENCE_ASSIGN_OR_RETURN(const Json* j, json_field(reply, "schema"));
+  return from_node(core::schema_from_json(*j), "schema");
+}
+
+int run_schema_get(Session& s, const std::string& id_text) {
+  auto id = parse_id("schema id", id_text);
+  if (!id) return s.fail(id.status());
+  auto reply = s.get("/v1/schemas/" + hex(*id));
+  if (!reply) return s.fail(reply.status());
+  auto j = json_field(*reply, "schema");
+  if (!j) return s.fail(j.status());
+  auto schema = from_node(core::schema_from_json(**j), "schema");
+  if (!schema) return s.fail(schema.status());
+  return s.print(schema_text(hex(*id), *schema), *reply);
+}
+
+// ---- attestations
+
+struct AttestArgs {
+  std::string key;
+  std::string schema;
+  std::vector<std::string> recipients;
+  std::string data_json;
+  std::string data_hex;
+  std::string data_hash;
+  std::string uri;
+  std::uint64_t valid_until = 0;
+  std::string indexing_key;
+  std::string linked;
+  bool irrevocable = false;
+  std::vector<std::string> accreditation;
+  SubmitOptions submit;
+};
+
+// The ABI encoding of the attestation data given as --data-json or --data-hex, checked against the schema's fields.
+Result<Bytes> encode_data(const AttestArgs& a, const core::Schema& schema) {
+  CREDENCE_ASSIGN_OR_RETURN(auto types, schema.field_types());
+  if (!a.data_json.empty()) {
+    CREDENCE_ASSIGN_OR_RETURN(auto json, parse_json_arg("--data-json", a.data_json));
+    auto values = codec::abi_from_json(types, json);
+    if (!values) {
+      return Status::invalid(values.status().code(), "--data-json does not fit the schema's fields (" + schema.fields +
+                                                         "): " + values.status().message());
+    }
+    auto encoded = codec::abi_encode(types, *values);
+    if (!encoded) return Status::invalid(encoded.status().code(), "--data-json: " + encoded.status().message());
+    return encoded;
+  }
+  Bytes data;
+  if (!a.data_hex.empty()) {
+    auto decoded = codec::hex_decode(a.data_hex);
+    if (!decoded) return Status::invalid("bad_hex", "--data-hex: " + decoded.status().message());
+    data = std::move(*decoded);
+  }
+  // The node checks this too (data_mismatch); checking first names the problem before anything is signed.
+  if (auto values = codec::abi_decode(types, data); !values) {
+    return Status::invalid("data_mismatch", "the data does not decode as the schema's fields (" + schema.fields +
+                                                "): " + values.status().to_string());
+  }
+  return data;
+}
+
+Result<core::AttestationRequest> build_request(Session& s, const AttestArgs& a, const core::Id& schema_id) {
+  CREDENCE_ASSIGN_OR_RETURN(auto schema, fetch_schema(s, schema_id));
+  core::AttestationRequest q;
+  q.schema = schema_id;
+  for (const auto& text : a.recipients) {
+    CREDENCE_ASSIGN_OR_RETURN(auto r, core::Recipient::parse(text));
+    q.recipients.push_back(std::move(r));
+  }
+  q.valid_until = a.valid_until;
+  if (!a.linked.empty()) {
+    CREDENCE_ASSIGN_OR_RETURN(q.linked, parse_id("--linked", a.linked));
+  }
+  // Revocable exactly when the schema allows it, unless asked otherwise.
+  q.revocable = schema.revocable && !a.irrevocable;
+  q.indexing_key = a.indexing_key;
+  for (const auto& text : a.accreditation) {
+    CREDENCE_ASSIGN_OR_RETURN(auto id, parse_id("--accreditation", text));
+    q.accreditation.push_back(id);
+  }
+  const int data_forms = !a.data_json.empty() + !a.data_hex.empty() + !a.data_hash.empty();
+  if (data_forms > 1) {
+    return Status::invalid("bad_arguments", "give one of --data-json, --data-hex or --data-hash");
+  }
+  if (schema.data_location == core::DataLocation::on_ledger) {
+    if (!a.data_hash.empty() || !a.uri.empty()) {
+      return Status::invalid("bad_arguments",
+                             "the schema keeps its data on the ledger: give --data-json or "
+                             "--data-hex, not --data-hash / --uri");
+    }
+    if (data_forms == 0 && !schema.fields.empty()) {
+      return Status::invalid("bad_arguments",
+                             "give the data: --data-json '[…]' or --data-hex 0x… for fields (" + schema.fields + ")");
+    }
+    q.data.location = core::DataLocation::on_ledger;
+    CREDENCE_ASSIGN_OR_RETURN(q.data.data, encode_data(a, schema));
+  } else {
+    if (a.uri.empty() || data_forms == 0) {
+      return Status::invalid("bad_arguments",
+                             "the schema keeps its data off the ledger: give --uri and --data-hash "
+                             "(or --data-json / --data-hex to hash here)");
+    }
+    q.data.location = core::DataLocation::off_ledger;
+    q.data.uri = a.uri;
+    if (!a.data_hash.empty()) {
+      CREDENCE_ASSIGN_OR_RETURN(q.data.data_hash, parse_id("--data-hash", a.data_hash));
+    } else {
+      CREDENCE_ASSIGN_OR_RETURN(auto data, encode_data(a, schema));
+      q.data.data_hash = crypto::sha256(data);
+    }
+  }
+  CREDENCE_RETURN_IF_ERROR(core::validate_request(q));
+  return q;
+}
+
+int run_attest(Session& s, const AttestArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  auto schema_id = parse_id("--schema", a.schema);
+  if (!schema_id) return s.fail(schema_id.status());
+  auto request = build_request(s, a, *schema_id);
+  if (!request) return s.fail(request.status());
+  return submit(s, *key, core::Attest{{std::move(*request)}}, a.submit,
+                [&s](const std::vector<std::string>& ids, const Json& server) {
+                  return print_created(s, ids, server, "attestation");
+                });
+}
+
+struct RevokeArgs {
+  std::string key;
+  std::string id;
+  std::string reason;
+  SubmitOptions submit;
+};
+
+int run_revoke(Session& s, const RevokeArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  auto id = parse_id("--id", a.id);
+  if (!id) return s.fail(id.status());
+  if (a.reason.size() > core::kMaxReasonLength) {
+    return s.fail(Status::invalid("bad_arguments",
+                                  "--reason is longer than " + std::to_string(core::kMaxReasonLength) + " bytes"));
+  }
+  return submit(s, *key, core::Revoke{{core::Revocation{*id, a.reason}}}, a.submit,
+                [&s](const std::vector<std::string>&, const Json& server) {
+                  return s.print(string_or(server, "id", "committed"), server);
+                });
+}
+
+struct TransferArgs {
+  std::string key;
+  std::string to;
+  std::uint64_t amount = 0;
+  SubmitOptions submit;
+};
+
+int run_transfer(Session& s, const TransferArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  auto to = codec::hex_decode_fixed<32>(a.to);
+  if (!to)
+    return s.fail(Status::invalid(to.status().code(), "--to (an account, 32-byte hex): " + to.status().message()));
+  if (a.amount == 0) return s.fail(Status::invalid("bad_arguments", "--amount must be positive"));
+  return submit(s, *key, core::Transfer{*to, a.amount}, a.submit,
+                [&s](const std::vector<std::string>&, const Json& server) {
+                  return s.print(string_or(server, "id", "committed"), server);
+                });
+}
+
+// Text view of a record; with the schema, the data decoded to its ABI JSON view.
+std::string record_text(const std::string& id, const core::AttestationRecord& rec,
+                        const std::optional<core::Schema>& schema) {
+  const core::Attestation& att = rec.attestation;
+  const core::AttestationRequest& q = att.request;
+  std::string t;
+  t += "id: " + id + "\n";
+  t += "schema: " + hex(q.schema) + (schema ? " (" + schema->name + ")" : "") + "\n";
+  t += "attester: " + hex(att.attester) + "\n";
+  std::string recipients;
+  for (const auto& r : q.recipients) recipients += (recipients.empty() ? "" : ", ") + r.to_string();
+  t += "recipients: " + recipients + "\n";
+  t += "issued_at: " + std::to_string(att.issued_at) + "\n";
+  t += "valid_until: " + (q.valid_until == 0 ? std::string("none") : std::to_string(q.valid_until)) + "\n";
+  t += std::string("revocable: ") + (q.revocable ? "true" : "false") + "\n";
+  if (rec.revoked_at != 0) {
+    t += "revoked_at: " + std::to_string(rec.revoked_at) +
+         (rec.revocation_reason.empty() ? "" : " (" + rec.revocation_reason + ")") + "\n";
+  } else {
+    t += "revoked_at: not revoked\n";
+  }
+  if (q.linked) t += "linked: " + hex(*q.linked) + "\n";
+  if (!q.indexing_key.empty()) t += "indexing_key: " + q.indexing_key + "\n";
+  if (!q.accreditation.empty()) {
+    std::string chain;
+    for (const auto& a : q.accreditation) chain += (chain.empty() ? "" : ", ") + hex(a);
+    t += "accreditation: " + chain + "\n";
+  }
+  if (q.data.location == core::DataLocation::on_ledger) {
+    std::string decoded;
+    if (schema) {
+      if (auto types = schema->field_types(); types) {
+        if (auto values = codec::abi_decode(*types, q.data.data); values) {
+          decoded = codec::dump_json(codec::abi_to_json(*types, *values));
+        }
+      }
+    }
+    t += "data: " + (decoded.empty() ? hex(q.data.data) : decoded + " (" + schema->fields + ")");
+  } else {
+    t += "data: off ledger, sha256 " + hex(q.data.data_hash) + " at " + q.data.uri;
+  }
+  return t;
+}
+
+int run_attestation_get(Session& s, const std::string& id_text) {
+  auto id = parse_id("attestation id", id_text);
+  if (!id) return s.fail(id.status());
+  auto reply = s.get("/v1/attestations/" + hex(*id));
+  if (!reply) return s.fail(reply.status());
+  auto j = json_field(*reply, "record");
+  if (!j) return s.fail(j.status());
+  auto rec = from_node(core::record_from_json(**j), "record");
+  if (!rec) return s.fail(rec.status());
+  if (s.out().json) return s.print("", *reply);
+  // The schema only makes the data readable; without it the data is shown as hex.
+  std::optional<core::Schema> schema;
+  if (auto fetched = fetch_schema(s, rec->attestation.request.schema); fetched) schema = std::move(*fetched);
+  return s.print(record_text(hex(*id), *rec, schema), *reply);
+}
+
+struct ListArgs {
+  std::string schema;
+  std::string attester;
+  std::string recipient;
+  std::string indexing_key;
+  bool valid_now = false;
+  std::uint64_t time = 0;
+  std::uint32_t limit = 0;
+  std::string cursor;
+};
+
+int run_attestation_list(Session& s, const ListArgs& a, const CLI::App& cmd) {
+  std::string query;
+  auto add = [&query](const std::string& key, const std::string& value) {
+    query += (query.empty() ? "?" : "&") + key + "=" + url_encode(value);
+  };
+  if (!a.schema.empty()) {
+    auto id = parse_id("--schema", a.schema);
+    if (!id) return s.fail(id.status());
+    add("schema", hex(*id));
+  }
+  if (!a.attester.empty()) {
+    auto id = codec::hex_decode_fixed<32>(a.attester);
+    if (!id) return s.fail(Status::invalid(id.status().code(), "--attester (an account): " + id.status().message()));
+    add("attester", hex(*id));
+  }
+  if (!a.recipient.empty()) {
+    auto r = core::Recipient::parse(a.recipient);
+    if (!r) return s.fail(r.status());
+    add("recipient", r->to_string());
+  }
+  if (cmd.count("--indexing-key") > 0) add("indexing_key", a.indexing_key);
+  if (a.valid_now) add("valid_now", "true");
+  if (cmd.count("--time") > 0) add("time", std::to_string(a.time));
+  if (cmd.count("--limit") > 0) add("limit", std::to_string(a.limit));
+  if (!a.cursor.empty()) add("cursor", a.cursor);
+  auto reply = s.get("/v1/attestations" + query);
+  if (!reply) return s.fail(reply.status());
+  auto list = json_field(*reply, "attestations");
+  if (!list) return s.fail(list.status());
+  if (!(*list)->is_array()) return s.fail(Status::error("bad_response", "attestations is not an array"));
+  std::string text;
+  for (const auto& item : **list) {
+    auto id = json_string(item, "id");
+    if (!id) return s.fail(id.status());
+    auto rj = json_field(item, "record");
+    if (!rj) return s.fail(rj.status());
+    auto rec = from_node(core::record_from_json(**rj), "record");
+    if (!rec) return s.fail(rec.status());
+    std::string recipients;
+    for (const auto& r : rec->attestation.request.recipients)
+      recipients += (recipients.empty() ? "" : ",") + r.to_string();
+    text += (text.empty() ? "" : "\n") + *id + " attester=" + hex(rec->attestation.attester) +
+            " recipients=" + recipients + " issued_at=" + std::to_string(rec->attestation.issued_at);
+    if (rec->attestation.request.valid_until != 0) {
+      text += " valid_until=" + std::to_string(rec->attestation.request.valid_until);
+    }
+    if (rec->revoked_at != 0) text += " revoked_at=" + std::to_string(rec->revoked_at);
+  }
+  if (auto next = json_field(*reply, "next_cursor"); next && !(*next)->is_null()) {
+    text += std::string(text.empty() ? "" : "\n") + "next_cursor " + (*next)->dump();
+  }
+  if (text.empty()) text = "(none)";
+  return s.print(text, *reply);
+}
+
+// ---- transactions: status
+
+int run_tx_status(Session& s, const std::string& id_text) {
+  auto id = parse_id("transaction id", id_text);
+  if (!id) return s.fail(id.status());
+  auto reply = s.get("/v1/transactions/" + hex(*id));
+  if (!reply) return s.fail(reply.status());
+  auto status = json_string(*reply, "status");
+  if (!status) return s.fail(status.status());
+  std::string text = "status: " + *status;
+  bool failed = *status == "rejected";
+  if (auto h = json_u64(*reply, "height"); h) text += "\nheight: " + std::to_string(*h);
+  if (auto i = json_u64(*reply, "index"); i) text += "\nindex: " + std::to_string(*i);
+  if (auto receipt = json_field(*reply, "receipt"); receipt) {
+    const std::string code = string_or(**receipt, "code", "?");
+    const std::string message = string_or(**receipt, "message", "");
+    text += "\nreceipt: " + code + (message.empty() ? "" : ": " + message);
+    if (code != "ok") failed = true;
+    if (auto created = json_field(**receipt, "created"); created && (*created)->is_array()) {
+      for (const auto& c : **created) {
+        if (c.is_string()) text += "\ncreated: " + c.get<std::string>();
+      }
+    }
+  }
+  s.print(text, *reply);
+  // A transaction that will never take effect is a "no" answer, like an invalid verdict.
+  return failed ? kExitInvalid : kExitOk;
+}
+
+// ---- verify ID
+
+// Writes `text` to `path` (replacing it: proof files are public data, and re-running a command should work).
+Status write_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text << '\n';
+    f.flush();
+    if (!f) return Status::error("io_error", "cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::error("io_error", "cannot write " + path + ": " + ec.message());
+  return Status::ok();
+}
+
+// FILE.proof.json -> FILE.attestation.json; anything else -> FILE.attestation.json appended.
+std::string attestation_path_for(const std::string& proof_path) {
+  constexpr std::string_view kSuffix = ".proof.json";
+  if (proof_path.size() > kSuffix.size() &&
+      proof_path.compare(proof_path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+    return proof_path.substr(0, proof_path.size() - kSuffix.size()) + ".attestation.json";
+  }
+  return proof_path + ".attestation.json";
+}
+
+}  // namespace
+
+void add_attestation_verify_options(CLI::App& cmd, AttestationVerifyArgs& a) {
+  cmd.add_option("id", a.id, "attestation id: verify it on the node (--node) instead of a signature");
+  cmd.add_option("--time", a.time, "with an ID: verification time (unix seconds; default: the node's clock)");
+  cmd.add_option("--proof-out", a.proof_out,
+                 "with an ID: write the proof bundle here, and the attestation record beside it, for "
+                 "`credence attestation verify`");
+  cmd.add_option("--attestation-out", a.attestation_out,
+                 "with --proof-out: where to write the attestation record (default: FILE.proof.json -> "
+                 "FILE.attestation.json)");
+}
+
+int run_attestation_verify(const Output& out, const NodeOptions& node, const AttestationVerifyArgs& a) {
+  Session s(out, node);
+  auto id = parse_id("attestation id", a.id);
+  if (!id) return s.fail(id.status());
+  if (!a.attestation_out.empty() && a.proof_out.empty()) {
+    return s.fail(Status::invalid("bad_arguments", "--attestation-out goes with --proof-out"));
+  }
+  auto reply = s.get("/v1/verify/" + hex(*id) + (a.time ? "?time=" + std::to_string(*a.time) : ""));
+  if (!reply) return s.fail(reply.status());
+  auto verdict_json = json_field(*reply, "verdict");
+  if (!verdict_json) return s.fail(verdict_json.status());
+  auto valid = json_bool(**verdict_json, "valid");
+  if (!valid) return s.fail(valid.status());
+  std::vector<core::Reason> reasons;
+  if (auto list = json_field(**verdict_json, "reasons"); list && (*list)->is_array()) {
+    for (const auto& r : **list) {
+      reasons.push_back({string_or(r, "code", "?"), string_or(r, "detail", "")});
+    }
+  }
+  if (!*valid && reasons.empty()) reasons.push_back({"invalid", "the node gave no reason"});
+
+  std::string files;
+  if (!a.proof_out.empty()) {
+    auto proof_json = json_field(*reply, "proof");
+    if (!proof_json) return s.fail(proof_json.status());
+    auto bundle = from_node(core::proof_bundle_from_json(**proof_json), "proof");
+    if (!bundle) return s.fail(bundle.status());
+    auto time = json_u64(*reply, "time");
+    if (!time) return s.fail(time.status());
+    auto root_text = json_string(*reply, "state_root");
+    if (!root_text) return s.fail(root_text.status());
+    auto root = codec::hex_decode_fixed<32>(*root_text);
+    if (!root || *root != bundle->root) {
+      return s.fail(Status::error("bad_response", "the proof bundle is not for the answer's state_root"));
+    }
+    // The record comes out of the bundle itself, so it is exactly what the proofs commit to at that root.
+    auto view = core::ProofView::make(*bundle, *root);
+    if (!view)
+      return s.fail(Status::error("bad_response", "the node's proof does not check: " + view.status().to_string()));
+    auto record = core::load_attestation(*view, *id);
+    if (!record) {
+      return s.fail(Status::error("bad_response", "the proof lacks the attestation: " + record.status().to_string()));
+    }
+    if (Status st = write_file(a.proof_out, core::to_json(*bundle).dump(2)); !st.is_ok()) return s.fail(st);
+    files = "proof: " + a.proof_out;
+    std::string att_path;
+    if (*record) {
+      att_path = a.attestation_out.empty() ? attestation_path_for(a.proof_out) : a.attestation_out;
+      if (Status st = write_file(att_path, core::to_json(**record).dump(2)); !st.is_ok()) return s.fail(st);
+      files += "\nattestation: " + att_path;
+      files += "\noffline check: credence attestation verify --attestation " + att_path + " --proof " + a.proof_out +
+               " --root " + *root_text + " --time " + std::to_string(*time);
+    } else {
+      files += "\n(no attestation file: the proof shows there is no attestation with this id)";
+    }
+  }
+
+  if (out.json) {
+    std::cout << codec::dump_json(*reply) << '\n';
+  } else if (*valid) {
+    std::cout << "valid\n";
+  } else {
+    std::string codes;
+    for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.code;
+    std::cout << "invalid: " << codes << '\n';
+    for (const auto& r : reasons) std::cout << "  " << r.code << (r.detail.empty() ? "" : ": " + r.detail) << '\n';
+  }
+  if (!out.json && !files.empty()) std::cout << files << '\n';
+  return *valid ? kExitOk : kExitInvalid;
+}
+
+void register_node_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code) {
+  auto session = [&out, &node] { return std::make_shared<Session>(out, node); };
+  auto add_submit_flags = [](CLI::App* cmd, SubmitOptions& o) {
+    cmd->add_flag("--no-wait", o.no_wait, "print the transaction id once admitted, without waiting for its block");
+  };
+
+  {
+    auto* group = app.add_subcommand("node", "The node: status");
+    group->require_subcommand(1);
+    auto* cmd = group->add_subcommand("status", "Health of the node (GET /v1/health)");
+    cmd->callback([&exit_code, session] {
+      auto s = session();
+      exit_code = run_node_status(*s);
+    });
+  }
+  {
+    auto* group = app.add_subcommand("schema", "Schemas on the node: register, get");
+    group->require_subcommand(1);
+    auto* reg = group->add_subcommand("register", "Register a schema; prints its id");
+    auto a = std::make_shared<SchemaRegisterArgs>();
+    reg->add_option("--key", a->key, "registrant's ed25519 key file")->required();
+    reg->add_option("--name", a->name, "schema name (1..128 bytes)")->required();
+    reg->add_option("--fields", a->fields, "ABI parameter list, e.g. \"uint256 score, string name\"")->required();
+    reg->add_option("--description", a->description, "description (up to 1 KiB)");
+    reg->add_flag("--irrevocable", a->irrevocable, "attestations under it can never be revoked");
+    reg->add_option("--max-valid-for", a->max_valid_for, "maximum validity in seconds from issuance (0: unlimited)");
+    reg->add_flag("--off-ledger", a->off_ledger, "attestations store the data's SHA-256 and a URI, not the data");
+    reg->add_option("--policy", a->policy_file, "policy JSON file (docs/protocol.md \"Policies\")");
+    add_submit_flags(reg, a->submit);
+    reg->callback([&exit_code, session, a] { exit_code = run_schema_register(*session(), *a); });
+
+    auto* get = group->add_subcommand("get", "Show a schema");
+    auto id = std::make_shared<std::string>();
+    get->add_option("id", *id, "schema id")->required();
+    get->callback([&exit_code, session, id] { exit_code = run_schema_get(*session(), *id); });
+  }
+  {
+    auto* cmd = app.add_subcommand("attest", "Issue an attestation; prints its id");
+    auto a = std::make_shared<AttestArgs>();
+    cmd->add_option("--key", a->key, "attester's ed25519 key file")->required();
+    cmd->add_option("--schema", a->schema, "schema id")->required();
+    cmd->add_option("--recipient", a->recipients, "recipient: account 0x+64 hex, EVM address, or external id (repeat)")
+        ->required();
+    cmd->add_option("--data-json", a->data_json, "the data as a JSON array, one value per schema field (docs/abi.md)");
+    cmd->add_option("--data-hex", a->data_hex, "the data ABI-encoded, hex");
+    cmd->add_option("--data-hash", a->data_hash, "off-ledger schema: SHA-256 of the ABI-encoded data");
+    cmd->add_option("--uri", a->uri, "off-ledger schema: where the data is kept");
+    cmd->add_option("--valid-until", a->valid_until, "expiry (unix seconds; default: none)");
+    cmd->add_option("--indexing-key", a->indexing_key, "free text for indexers (up to 256 bytes)");
+    cmd->add_option("--linked", a->linked, "id of a related attestation");
+    cmd->add_flag("--irrevocable", a->irrevocable, "make it irrevocable (default: revocable if the schema is)");
+    cmd->add_option("--accreditation", a->accreditation, "the attester's accreditation chain, nearest first (repeat)");
+    add_submit_flags(cmd, a->submit);
+    cmd->callback([&exit_code, session, a] { exit_code = run_attest(*session(), *a); });
+  }
+  {
+    auto* cmd = app.add_subcommand("revoke", "Revoke an attestation; prints the transaction id");
+    auto a = std::make_shared<RevokeArgs>();
+    cmd->add_option("--key", a->key, "attester's ed25519 key file")->required();
+    cmd->add_option("--id", a->id, "attestation id")->required();
+    cmd->add_option("--reason", a->reason, "reason (up to 256 bytes)");
+    add_submit_flags(cmd, a->submit);
+    cmd->callback([&exit_code, session, a] { exit_code = run_revoke(*session(), *a); });
+  }
+  {
+    auto* cmd = app.add_subcommand("transfer", "Transfer native tokens; prints the transaction id");
+    auto a = std::make_shared<TransferArgs>();
+    cmd->add_option("--key", a->key, "sender's ed25519 key file")->required();
+    cmd->add_option("--to", a->to, "receiving account (0x + 64 hex)")->required();
+    cmd->add_option("--amount", a->amount, "native units")->required();
+    add_submit_flags(cmd, a->submit);
+    cmd->callback([&exit_code, session, a] { exit_code = run_transfer(*session(), *a); });
+  }
+  {
+    auto* group = app.get_subcommand("attestation");
+    group->description("Attestations: get and list (on the node), verify (offline, with proofs)");
+    auto* get = group->add_subcommand("get", "Show an attestation on the node (data decoded with its schema)");
+    auto id = std::make_shared<std::string>();
+    get->add_option("id", *id, "attestation id")->required();
+    get->callback([&exit_code, session, id] { exit_code = run_attestation_get(*session(), *id); });
+
+    auto* list = group->add_subcommand("list", "List attestations on the node, newest first");
+    auto a = std::make_shared<ListArgs>();
+    list->add_option("--schema", a->schema, "schema id");
+    list->add_option("--attester", a->attester, "attester account");
+    list->add_option("--recipient", a->recipient, "recipient");
+    list->add_option("--indexing-key", a->indexing_key, "indexing key");
+    list->add_flag("--valid-now", a->valid_now, "only attestations valid now (or at --time)");
+    list->add_option("--time", a->time, "with --valid-now: the time (unix seconds)");
+    list->add_option("--limit", a->limit, "page size, 1..1000 (default 50)");
+    list->add_option("--cursor", a->cursor, "next_cursor of the previous page");
+    list->callback([&exit_code, session, a, list] { exit_code = run_attestation_list(*session(), *a, *list); });
+  }
+  {
+    auto* group = app.add_subcommand("tx", "Transactions on the node: status");
+    group->require_subcommand(1);
+    auto* cmd = group->add_subcommand("status", "Status and receipt of a transaction");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("id", *id, "transaction id")->required();
+    cmd->callback([&exit_code, session, id] { exit_code = run_tx_status(*session(), *id); });
+  }
+}
+
+}  // namespace credence::cli

@@ -1,0 +1,369 @@
+// credence_load: Caliper-style load rounds against a real credenced (docs/performance.md "Node").
+//
+// 1. The floor: the raw single-core Ed25519 verification rate (libsodium, over a real attest transaction) measured in
+//    this run, times the cores the node may use. A node that checks every signature cannot commit faster.
+// 2. Round "max": closed loop — C clients each send binary batches of B pre-signed attest transactions
+//    (POST /v1/transactions/batch?wait=…) back to back; committed/s = transactions committed / round time.
+// 3. Rounds at 25 / 50 / 75 % of that maximum: open loop — batches are scheduled at fixed times for S seconds and
+//    handed to sender threads; a transaction's latency runs from its batch's SCHEDULED send time to the answer that
+//    reports it committed (so a slow node cannot hide queueing delay: no coordinated omission).
+// Every transaction is pre-signed before its round starts, so the client's signing is not measured.
+//
+// Usage: credence_load --credenced PATH | --url URL  [--clients C] [--batch B] [--max-transactions N]
+//                      [--round-seconds S] [--authors A] [--node-cores K] [--json]
+#include <sodium.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "credence/codec/hex.h"
+#include "credence/crypto/self_test.h"
+#include "credence/node/http_api.h"
+#include "node_tools.h"
+
+namespace {
+
+using namespace credence;
+using Clock = std::chrono::steady_clock;
+using tools::Api;
+using tools::Author;
+
+struct Options {
+  std::string credenced;
+  std::string url;
+  std::size_t clients = 8;
+  std::size_t batch = 100;
+  std::size_t max_transactions = 30'000;
+  double round_seconds = 5;
+  std::size_t authors = 64;
+  unsigned node_cores = 0;  // 0: this machine's hardware threads
+  bool json = false;
+};
+
+struct RoundResult {
+  std::string name;
+  double offered_per_s = 0;  // 0 for the closed-loop round
+  std::size_t sent = 0;
+  std::size_t committed = 0;
+  std::size_t refused = 0;
+  double seconds = 0;
+  std::vector<double> latencies_ms;  // one per committed transaction
+  [[nodiscard]] double committed_per_s() const { return seconds > 0 ? static_cast<double>(committed) / seconds : 0; }
+  [[nodiscard]] double percentile(double q) const {
+    if (latencies_ms.empty()) return 0;
+    std::vector<double> v = latencies_ms;
+    const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+    return v[k];
+  }
+};
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// Raw single-core verification rate of one real transaction's signature (libsodium, no key caching).
+double ed25519_verify_per_second(const core::SignedTransaction& stx) {
+  const Bytes message = core::encode(stx.tx);
+  constexpr int kRounds = 2000;
+  int ok = 0;
+  const auto start = Clock::now();
+  for (int i = 0; i < kRounds; ++i) {
+    ok += crypto_sign_verify_detached(stx.signature.data(), message.data(), message.size(), stx.tx.author.data()) == 0;
+  }
+  const double s = seconds_between(start, Clock::now());
+  if (ok != kRounds) std::cerr << "credence_load: the reference signature did not verify\n";
+  return kRounds / s;
+}
+
+// One batch: its transactions' encoding and when it is due (open loop) — or now (closed loop).
+struct Batch {
+  Bytes body;
+  std::size_t count = 0;
+  Clock::time_point due{};
+};
+
+// Sends `batch` with ?wait and adds its outcome to `round` (under `mutex`).
+void send_batch(Api& api, const Batch& batch, RoundResult& round, std::mutex& mutex) {
+  const auto reply = api.post_bytes("/v1/transactions/batch?wait=30000", "application/x-credence-batch", batch.body);
+  const double latency_ms = seconds_between(batch.due, Clock::now()) * 1e3;
+  std::size_t committed = 0;
+  if (reply.status == 200 && reply.body.contains("results") && reply.body["results"].is_array()) {
+    for (const auto& r : reply.body["results"]) {
+      if (r.value("status", "") == "committed") ++committed;
+    }
+  }
+  std::lock_guard lock(mutex);
+  round.sent += batch.count;
+  round.committed += committed;
+  round.refused += batch.count - committed;
+  round.latencies_ms.insert(round.latencies_ms.end(), committed, latency_ms);
+}
+
+// Pre-signs `total` attest transactions as batches of `batch_size`, authors partitioned by client so each author's
+// nonces reach the node in order. Returns one batch list per client.
+std::vector<std::vector<Batch>> presign(std::vector<Author>& authors, std::size_t clients, std::size_t total,
+                                        std::size_t batch_size, std::uint64_t chain_id, const core::Id& schema,
+                                        std::uint64_t& serial) {
+  std::vector<std::vector<Batch>> out(clients);
+  const std::uint64_t expires = tools::unix_now() + 3600;
+  const std::size_t per_client = (total + clients - 1) / clients;
+  const std::size_t authors_per_client = std::max<std::size_t>(1, authors.size() / clients);
+  for (std::size_t c = 0; c < clients; ++c) {
+    std::vector<core::SignedTransaction> txs;
+    for (std::size_t i = 0; i < per_client; ++i) {
+      Author& a = authors[(c * authors_per_client + i % authors_per_client) % authors.size()];
+      txs.push_back(tools::attest_tx(a, chain_id, schema, ++serial, 1, expires));
+    }
+    for (std::size_t i = 0; i < txs.size(); i += batch_size) {
+      const std::size_t n = std::min(batch_size, txs.size() - i);
+      out[c].push_back(Batch{node::encode_transaction_batch(std::span(txs).subspan(i, n)), n, {}});
+    }
+  }
+  return out;
+}
+
+RoundResult closed_loop(const std::string& url, std::vector<std::vector<Batch>> batches) {
+  RoundResult round;
+  round.name = "max";
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (auto& list : batches) {
+    threads.emplace_back([&, list = std::move(list)]() mutable {
+      Api api(url, std::chrono::seconds(60));
+      for (Batch& b : list) {
+        b.due = Clock::now();
+        send_batch(api, b, round, mutex);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  round.seconds = seconds_between(start, Clock::now());
+  return round;
+}
+
+RoundResult open_loop(const std::string& url, std::vector<std::vector<Batch>> per_client, double rate,
+                      std::size_t senders) {
+  RoundResult round;
+  round.offered_per_s = rate;
+  // Interleave the clients' batches (each client's own order kept), then schedule them evenly.
+  std::vector<Batch> schedule;
+  for (std::size_t i = 0;; ++i) {
+    bool any = false;
+    for (auto& list : per_client) {
+      if (i < list.size()) {
+        schedule.push_back(std::move(list[i]));
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  const auto start = Clock::now() + std::chrono::milliseconds(50);
+  double at = 0;
+  for (Batch& b : schedule) {
+    b.due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at));
+    at += static_cast<double>(b.count) / rate;
+  }
+  std::deque<Batch*> queue;
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  bool done = false;
+  std::mutex result_mutex;
+  std::vector<std::thread> threads;
+  for (std::size_t s = 0; s < senders; ++s) {
+    threads.emplace_back([&] {
+      Api api(url, std::chrono::seconds(60));
+      while (true) {
+        Batch* b = nullptr;
+        {
+          std::unique_lock lock(queue_mutex);
+          queue_cv.wait(lock, [&] { return done || !queue.empty(); });
+          if (queue.empty()) return;
+          b = queue.front();
+          queue.pop_front();
+        }
+        send_batch(api, *b, round, result_mutex);
+      }
+    });
+  }
+  for (Batch& b : schedule) {
+    std::this_thread::sleep_until(b.due);
+    {
+      std::lock_guard lock(queue_mutex);
+      queue.push_back(&b);
+    }
+    queue_cv.notify_one();
+  }
+  {
+    std::lock_guard lock(queue_mutex);
+    done = true;
+  }
+  queue_cv.notify_all();
+  for (auto& t : threads) t.join();
+  round.seconds = seconds_between(start, Clock::now());
+  return round;
+}
+
+int usage(const std::string& why) {
+  std::cerr << "credence_load: " << why
+            << "\nusage: credence_load (--credenced PATH | --url URL) [--clients C] [--batch B] [--max-transactions N]"
+               " [--round-seconds S] [--authors A] [--node-cores K] [--json]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--json") {
+      o.json = true;
+      continue;
+    }
+    if (i + 1 >= argc) return usage("missing value for " + a);
+    const std::string v = argv[++i];
+    const auto num = [&v] { return static_cast<std::size_t>(std::strtoull(v.c_str(), nullptr, 10)); };
+    if (a == "--credenced") {
+      o.credenced = v;
+    } else if (a == "--url") {
+      o.url = v;
+    } else if (a == "--clients") {
+      o.clients = num();
+    } else if (a == "--batch") {
+      o.batch = num();
+    } else if (a == "--max-transactions") {
+      o.max_transactions = num();
+    } else if (a == "--round-seconds") {
+      o.round_seconds = std::strtod(v.c_str(), nullptr);
+    } else if (a == "--authors") {
+      o.authors = num();
+    } else if (a == "--node-cores") {
+      o.node_cores = static_cast<unsigned>(num());
+    } else {
+      return usage("unknown option " + a);
+    }
+  }
+  if (o.credenced.empty() == o.url.empty()) return usage("give exactly one of --credenced or --url");
+  if (o.clients == 0 || o.batch == 0 || o.batch > node::kMaxBatchTransactions || o.max_transactions == 0 ||
+      o.round_seconds <= 0 || o.authors == 0) {
+    return usage("counts must be positive (batch at most " + std::to_string(node::kMaxBatchTransactions) + ")");
+  }
+  if (!crypto::initialize().is_ok()) return 3;
+  if (o.node_cores == 0) o.node_cores = std::max(1u, std::thread::hardware_concurrency());
+
+  std::optional<tools::NodeProcess> process;
+  std::filesystem::path data;
+  std::string url = o.url;
+  if (!o.credenced.empty()) {
+    data = std::filesystem::temp_directory_path() / ("credence-load-" + std::to_string(getpid()));
+    std::filesystem::remove_all(data);
+    process.emplace(o.credenced, data, std::vector<std::string>{"--log-level", "warn"});
+    if (Status s = process->start(); !s.is_ok()) {
+      std::cerr << "credence_load: " << s.to_string() << '\n';
+      return 3;
+    }
+    url = process->url();
+  }
+  Api api(url);
+  const auto health = api.get("/v1/health");
+  if (health.status != 200) {
+    std::cerr << "credence_load: " << url << " is not healthy (" << health.status << ")\n";
+    return 3;
+  }
+  const auto chain_id = health.body.value("chain_id", std::uint64_t{0});
+
+  std::vector<Author> authors = tools::make_authors(o.authors + 1, 42);
+  for (Author& a : authors) {
+    auto n = tools::fetch_nonce(api, a.account);
+    if (!n) return 3;
+    a.nonce = *n;
+  }
+  Author registrant = std::move(authors.back());
+  authors.pop_back();
+  const core::Id schema = core::schema_id(tools::tool_schema(registrant.account));
+  {
+    const auto reply = api.post_json("/v1/transactions?wait=10000",
+                                     core::to_json(tools::register_tool_schema(registrant, chain_id,
+                                                                               tools::unix_now() + 600)));
+    const bool exists = reply.status == 422 || reply.status == 200;  // registered now, or by an earlier run
+    if (!exists) {
+      std::cerr << "credence_load: schema registration failed (" << reply.status << ")\n";
+      return 3;
+    }
+  }
+  std::uint64_t serial = static_cast<std::uint64_t>(tools::unix_now()) << 20;
+
+  // The floor, measured now, in this process.
+  const auto sample = tools::attest_tx(authors[0], chain_id, schema, 0, 1, tools::unix_now() + 600);
+  --authors[0].nonce;  // the sample is never sent
+  const double verify_per_s = ed25519_verify_per_second(sample);
+  const double floor = verify_per_s * o.node_cores;
+
+  std::vector<RoundResult> rounds;
+  {
+    auto batches = presign(authors, o.clients, o.max_transactions, o.batch, chain_id, schema, serial);
+    rounds.push_back(closed_loop(url, std::move(batches)));
+  }
+  const double max_rate = rounds[0].committed_per_s();
+  for (const int percent : {25, 50, 75}) {
+    const double rate = max_rate * percent / 100.0;
+    const auto total = static_cast<std::size_t>(rate * o.round_seconds);
+    if (total == 0) continue;
+    auto batches = presign(authors, o.clients, total, o.batch, chain_id, schema, serial);
+    RoundResult r = open_loop(url, std::move(batches), rate, std::max<std::size_t>(o.clients * 4, 16));
+    r.name = std::to_string(percent) + "%";
+    rounds.push_back(std::move(r));
+  }
+  if (process) {
+    process->stop();
+    std::filesystem::remove_all(data);
+  }
+
+  codec::Json out = {{"ed25519_verify_per_s_one_core", verify_per_s},
+                     {"node_cores", o.node_cores},
+                     {"floor_per_s", floor},
+                     {"batch", o.batch},
+                     {"clients", o.clients},
+                     {"rounds", codec::Json::array()}};
+  for (const RoundResult& r : rounds) {
+    out["rounds"].push_back({{"round", r.name},
+                             {"offered_per_s", r.offered_per_s},
+                             {"sent", r.sent},
+                             {"committed", r.committed},
+                             {"refused", r.refused},
+                             {"seconds", r.seconds},
+                             {"committed_per_s", r.committed_per_s()},
+                             {"p50_ms", r.percentile(0.50)},
+                             {"p99_ms", r.percentile(0.99)}});
+  }
+  out["max_over_floor"] = floor > 0 ? max_rate / floor : 0;
+  if (o.json) {
+    std::cout << codec::dump_json(out) << '\n';
+  } else {
+    std::printf("floor: %.0f verifications/s on one core x %u cores = %.0f tx/s\n", verify_per_s, o.node_cores, floor);
+    std::printf("%-6s %12s %10s %10s %8s %14s %9s %9s\n", "round", "offered/s", "sent", "committed", "refused",
+                "committed/s", "p50 ms", "p99 ms");
+    for (const RoundResult& r : rounds) {
+      std::printf("%-6s %12.0f %10zu %10zu %8zu %14.0f %9.1f %9.1f\n", r.name.c_str(), r.offered_per_s, r.sent,
+                  r.committed, r.refused, r.committed_per_s(), r.percentile(0.5), r.percentile(0.99));
+    }
+    std::printf("max committed/s over floor: %.2f\n", floor > 0 ? max_rate / floor : 0);
+  }
+  const bool all_committed = std::all_of(rounds.begin(), rounds.end(), [](const RoundResult& r) { return r.refused == 0; });
+  return all_committed ? 0 : 1;
+}

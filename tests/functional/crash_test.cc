@@ -1,0 +1,236 @@
+// Crash test of credenced: SIGKILL at random moments under load, then check durability and determinism.
+//
+// Each round: start `credenced --dev` on the same data directory, run client threads that submit attest
+// transactions (one author each; single submissions and JSON batches of 10, both with ?wait) and remember every transaction the
+// node ACKNOWLEDGED as committed; after a random delay SIGKILL the node. Then, with the node down,
+// `credenced replay` must re-apply every stored block from genesis to the stored state root; after restarting,
+// every acknowledged transaction must be reported committed. The seed is printed so a failing run replays.
+//
+// Usage: crash_test --credenced PATH [--kills N] [--seed S] [--data DIR] [--min-ms A] [--max-ms B]
+// Exit 0 when every round passed, 1 on a violated check, 2 on bad usage, 3 when the node could not be run.
+#include <sys/wait.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "credence/codec/hex.h"
+#include "credence/core/objects.h"
+#include "credence/crypto/self_test.h"
+#include "node_tools.h"
+
+namespace {
+
+using namespace credence;
+using tools::Api;
+using tools::Author;
+using tools::NodeProcess;
+
+constexpr std::size_t kClients = 6;
+constexpr std::uint64_t kChainId = 1337;  // the devnet's
+
+struct Options {
+  std::string credenced;
+  int kills = 50;
+  std::uint64_t seed = 0;
+  std::string data;
+  int min_ms = 30;
+  int max_ms = 400;
+};
+
+struct Shared {
+  std::mutex mutex;
+  std::vector<core::Id> acknowledged;
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> serial{0};
+};
+
+// One client: its own author and connection; submits until the node dies or `stop` is set.
+void client(const std::string& url, Author& author, const core::Id& schema, bool batches, Shared& shared) {
+  Api api(url, std::chrono::seconds(10));
+  auto nonce = tools::fetch_nonce(api, author.account);
+  if (!nonce) return;
+  author.nonce = *nonce;  // transactions sent before the last kill may or may not have committed
+  while (!shared.stop) {
+    const std::uint64_t expires = tools::unix_now() + 600;
+    if (!batches) {
+      const auto stx = tools::attest_tx(author, kChainId, schema, ++shared.serial, 1, expires);
+      const auto reply = api.post_json("/v1/transactions?wait=5000", core::to_json(stx));
+      if (reply.status == 0) return;  // the node is gone
+      if (reply.status == 200 && reply.body.value("status", "") == "committed") {
+        std::lock_guard lock(shared.mutex);
+        shared.acknowledged.push_back(core::transaction_id(stx.tx));
+      } else if (reply.status >= 400) {
+        return;  // refused (e.g. a nonce conflict after a restart): this client is done for the round
+      }
+      continue;
+    }
+    codec::Json batch = {{"transactions", codec::Json::array()}};
+    for (int i = 0; i < 10; ++i) {
+      batch["transactions"].push_back(core::to_json(tools::attest_tx(author, kChainId, schema, ++shared.serial, 3, expires)));
+    }
+    const auto reply = api.post_json("/v1/transactions/batch?wait=5000", batch);
+    if (reply.status != 200 || !reply.body.contains("results")) return;
+    bool all_committed = true;
+    for (const auto& r : reply.body["results"]) {
+      if (r.value("status", "") != "committed") {
+        all_committed = false;
+        continue;
+      }
+      auto id = codec::hex_decode_fixed<32>(r.value("id", ""));
+      if (!id) continue;
+      std::lock_guard lock(shared.mutex);
+      shared.acknowledged.push_back(*id);
+    }
+    if (!all_committed) return;  // a refusal or a timeout: resynchronise the nonce next round
+  }
+}
+
+int usage(const std::string& why) {
+  std::cerr << "crash_test: " << why
+            << "\nusage: crash_test --credenced PATH [--kills N] [--seed S] [--data DIR] [--min-ms A] [--max-ms B]\n";
+  return 2;
+}
+
+// Runs `credenced replay` on the stopped node's data; true when the replayed root matches the stored one.
+bool replay_matches(const Options& o, std::string& output) {
+  const std::string cmd = o.credenced + " replay --json --data " + o.data + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return false;
+  char buf[4096];
+  output.clear();
+  while (fgets(buf, sizeof buf, p) != nullptr) output += buf;
+  const int status = pclose(p);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 && output.find("\"match\":true") != std::string::npos;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) return usage("missing value for " + a);
+    const std::string v = argv[++i];
+    if (a == "--credenced") {
+      o.credenced = v;
+    } else if (a == "--kills") {
+      o.kills = std::atoi(v.c_str());
+    } else if (a == "--seed") {
+      o.seed = std::strtoull(v.c_str(), nullptr, 10);
+    } else if (a == "--data") {
+      o.data = v;
+    } else if (a == "--min-ms") {
+      o.min_ms = std::atoi(v.c_str());
+    } else if (a == "--max-ms") {
+      o.max_ms = std::atoi(v.c_str());
+    } else {
+      return usage("unknown option " + a);
+    }
+  }
+  if (o.credenced.empty()) return usage("--credenced is required");
+  if (o.kills < 1 || o.min_ms < 0 || o.max_ms < o.min_ms) return usage("bad --kills / --min-ms / --max-ms");
+  if (!crypto::initialize().is_ok()) return 3;
+  if (o.seed == 0) o.seed = std::random_device{}();
+  const bool own_dir = o.data.empty();
+  if (own_dir) {
+    o.data = (std::filesystem::temp_directory_path() / ("credence-crash-" + std::to_string(o.seed))).string();
+    std::filesystem::remove_all(o.data);
+  }
+  std::cout << "crash_test: seed " << o.seed << ", " << o.kills << " kills, data " << o.data << std::endl;
+  std::mt19937_64 rng(o.seed);
+
+  std::vector<Author> authors = tools::make_authors(kClients + 1, o.seed);
+  NodeProcess node(o.credenced, o.data, {"--log-level", "warn"});
+  if (Status s = node.start(); !s.is_ok()) {
+    std::cerr << "crash_test: " << s.to_string() << '\n';
+    return 3;
+  }
+  // The schema every client attests under, registered once and waited for.
+  Author& registrant = authors[kClients];
+  core::Id schema = core::schema_id(tools::tool_schema(registrant.account));
+  {
+    Api api(node.url());
+    const auto reply = api.post_json("/v1/transactions?wait=10000",
+                                     core::to_json(tools::register_tool_schema(registrant, kChainId,
+                                                                               tools::unix_now() + 600)));
+    if (reply.status != 200 || reply.body.value("status", "") != "committed") {
+      std::cerr << "crash_test: schema registration failed: " << reply.status << ' ' << codec::dump_json(reply.body)
+                << '\n';
+      return 3;
+    }
+  }
+
+  Shared shared;
+  std::size_t checked_total = 0;
+  for (int round = 1; round <= o.kills; ++round) {
+    if (!node.running()) {
+      if (Status s = node.start(); !s.is_ok()) {
+        std::cerr << "crash_test: round " << round << ": " << s.to_string() << '\n';
+        return 3;
+      }
+    }
+    shared.stop = false;
+    std::vector<std::thread> threads;
+    for (std::size_t c = 0; c < kClients; ++c) {
+      threads.emplace_back(client, node.url(), std::ref(authors[c]), std::cref(schema), c % 2 == 0, std::ref(shared));
+    }
+    std::uniform_int_distribution<int> delay(o.min_ms, o.max_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
+    node.kill_hard();
+    shared.stop = true;
+    for (auto& t : threads) t.join();
+
+    std::string replay_output;
+    if (!replay_matches(o, replay_output)) {
+      std::cerr << "crash_test: round " << round << ": replay does not match the stored state root (seed " << o.seed
+                << "):\n"
+                << replay_output;
+      return 1;
+    }
+    if (Status s = node.start(); !s.is_ok()) {
+      std::cerr << "crash_test: round " << round << ": restart failed: " << s.to_string() << '\n';
+      return 3;
+    }
+    std::vector<core::Id> acknowledged;
+    {
+      std::lock_guard lock(shared.mutex);
+      acknowledged = shared.acknowledged;
+    }
+    Api api(node.url());
+    for (const core::Id& id : acknowledged) {
+      const auto st = api.get("/v1/transactions/" + codec::hex_encode_0x(id));
+      if (st.status != 200 || st.body.value("status", "") != "committed") {
+        std::cerr << "crash_test: round " << round << ": acknowledged transaction " << codec::hex_encode_0x(id)
+                  << " is lost (" << st.status << ' ' << codec::dump_json(st.body) << "), seed " << o.seed << '\n';
+        return 1;
+      }
+    }
+    checked_total = acknowledged.size();
+    const auto health = api.get("/v1/health");
+    std::cout << "round " << round << ": height " << health.body.value("height", 0) << ", " << acknowledged.size()
+              << " acknowledged transactions all present, replay matches" << std::endl;
+  }
+  const int status = node.stop();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::cerr << "crash_test: SIGINT did not stop the node cleanly (wait status " << status << ")\n";
+    return 1;
+  }
+  std::string replay_output;
+  if (!replay_matches(o, replay_output)) {
+    std::cerr << "crash_test: final replay does not match:\n" << replay_output;
+    return 1;
+  }
+  std::cout << "crash_test: passed " << o.kills << " kill rounds, " << checked_total
+            << " acknowledged transactions checked, clean stop status " << status << std::endl;
+  if (own_dir) std::filesystem::remove_all(o.data);
+  return 0;
+}
