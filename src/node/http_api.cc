@@ -814,10 +814,13 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   impl.install_routes();
 
   auto server = std::make_unique<httplib::Server>();
+  // httplib serves a keep-alive connection on one worker until the client closes it (or keep_alive_timeout passes),
+  // and ?wait holds a worker until commit: the pool must exceed the connections clients keep open, not the cores.
   const std::size_t workers =
-      config.http_threads != 0 ? config.http_threads : std::max(2u, std::thread::hardware_concurrency());
+      config.http_threads != 0 ? config.http_threads : std::max(64u, 8 * std::thread::hardware_concurrency());
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   server->set_payload_max_length(impl.max_body);
+  server->set_keep_alive_timeout(2);  // seconds an idle keep-alive connection may hold a worker
   // httplib's default also sets SO_REUSEPORT, which would let a second node bind the same port and silently share
   // its traffic; SO_REUSEADDR alone still allows a quick restart.
   server->set_socket_options([](socket_t sock) {

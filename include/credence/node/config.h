@@ -40,7 +40,7 @@ struct NodeConfig {
   std::uint32_t block_interval_ms = 200;        // [block] interval_ms, 1..60000: a block this often when work waits
   std::uint32_t block_max_transactions = 2000;  // [block] max_transactions, 1..core::kMaxBlockTransactions
   MempoolLimits mempool;                        // [mempool] max_transactions, max_per_account, max_bytes
-  std::uint32_t http_threads = 0;               // [http] threads, 0..1024 (0 = hardware threads, at least 2)
+  std::uint32_t http_threads = 0;               // [http] threads, 0..1024 (0 = 8 x hardware threads, at least 64)
   std::size_t http_max_body_bytes = 8u << 20;   // [http] max_body_bytes, 1 KiB..256 MiB
   std::uint32_t verify_threads = 0;             // [http] verify_threads, 0..1024: signature checks (0 = hardware)
   std::string log_level = "info";               // [log] level: trace, debug, info, warn, error
