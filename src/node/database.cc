@@ -513,6 +513,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& di
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  // Recovery replays the WAL into the memtables instead of flushing it to new level-0 files: a node restarted often
+  // (crash tests, supervisors) would otherwise pile up level-0 files and hit RocksDB's write stalls.
+  db_options.avoid_flush_during_recovery = true;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
