@@ -232,16 +232,6 @@ class Query {
   const httplib::Request* req_;
 };
 
-// verify_attestation reads through a StateView; this one reads the read view's committed map.
-class MapStateView final : public core::StateView {
- public:
-  explicit MapStateView(const core::smt::AuthenticatedMap& map) : map_(&map) {}
-  Result<std::optional<Bytes>> get(const Hash256& key) const override { return map_->get(key); }
-
- private:
-  const core::smt::AuthenticatedMap* map_;
-};
-
 Json status_json(const core::Id& id, const TransactionStatus& st) {
   Json j{{"id", codec::hex_encode_0x(id)}, {"status", to_string(st.state)}};
   if (st.location) {
@@ -602,7 +592,7 @@ struct HttpServer::Impl {
     if (!account) return send_error(res, bad_query(account.status().message()));
     const auto view = read_view(res);
     if (!view) return;
-    const MapStateView state(*view->map);
+    const core::MapStateView state(*view->map);
     auto nonce = core::load_u64(state, core::nonce_key(*account));
     auto delegation_nonce = core::load_u64(state, core::delegation_nonce_key(*account));
     auto balance = core::load_u64(state, core::balance_key(*account));
@@ -653,7 +643,7 @@ struct HttpServer::Impl {
     if (!id) return send_error(res, bad_query(id.status().message()));
     const auto view = read_view(res);
     if (!view) return;
-    auto schema = core::load_schema(MapStateView(*view->map), *id);
+    auto schema = core::load_schema(core::MapStateView(*view->map), *id);
     if (!schema) return send_error(res, from_local_failure(schema.status()));
     if (!*schema) return send_error(res, {404, "unknown_schema", "no schema " + codec::hex_encode_0x(*id)});
     send_json(res, 200, Json{{"id", codec::hex_encode_0x(*id)}, {"schema", core::to_json(**schema)}});
@@ -694,7 +684,7 @@ struct HttpServer::Impl {
     if (!id) return send_error(res, bad_query(id.status().message()));
     const auto view = read_view(res);
     if (!view) return;
-    auto record = core::load_attestation(MapStateView(*view->map), *id);
+    auto record = core::load_attestation(core::MapStateView(*view->map), *id);
     if (!record) return send_error(res, from_local_failure(record.status()));
     if (!*record) return send_error(res, {404, "unknown_attestation", "no attestation " + codec::hex_encode_0x(*id)});
     send_json(res, 200, Json{{"id", codec::hex_encode_0x(*id)}, {"record", core::to_json(**record)}});
@@ -771,7 +761,7 @@ struct HttpServer::Impl {
     const auto view = read_view(res);
     if (!view) return;
     const std::uint64_t now = *time ? **time : node.now();
-    auto verdict = core::verify_attestation(MapStateView(*view->map), *id, now);
+    auto verdict = core::verify_attestation(core::MapStateView(*view->map), *id, now);
     if (!verdict) return send_error(res, from_local_failure(verdict.status()));
     auto bundle = core::prove_attestation(*view->map, *id, now);
     if (!bundle) return send_error(res, from_local_failure(bundle.status()));
@@ -792,7 +782,7 @@ struct HttpServer::Impl {
     const auto view = read_view(res);
     if (!view) return;
     const std::uint64_t now = *time ? **time : node.now();
-    auto verdict = core::verify_offchain_attestation(MapStateView(*view->map), *offchain, now);
+    auto verdict = core::verify_offchain_attestation(core::MapStateView(*view->map), *offchain, now);
     if (!verdict) return send_error(res, from_local_failure(verdict.status()));
     auto bundle = core::prove_offchain_attestation(*view->map, *offchain, now);
     if (!bundle) return send_error(res, from_local_failure(bundle.status()));

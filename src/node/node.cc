@@ -150,12 +150,7 @@ std::shared_ptr<const ReadView> Node::read() const {
 
 std::uint64_t Node::committed_nonce(const core::AccountId& author) const {
   const auto view = read();
-  struct MapView final : core::StateView {
-    const core::smt::AuthenticatedMap* map;
-    explicit MapView(const core::smt::AuthenticatedMap* m) : map(m) {}
-    Result<std::optional<Bytes>> get(const Hash256& key) const override { return map->get(key); }
-  } state(view->map.get());
-  auto nonce = core::load_u64(state, core::nonce_key(author));
+  auto nonce = core::load_u64(core::MapStateView(*view->map), core::nonce_key(author));
   // A read failure here is a storage failure the builder will meet too; until then treat the account as new.
   return nonce.ok() ? *nonce : 0;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "credence/core/objects.h"
+#include "credence/core/smt.h"
 #include "credence/status.h"
 
 namespace credence::core {
@@ -44,6 +45,16 @@ class StateView {
  public:
   virtual ~StateView() = default;
   virtual Result<std::optional<Bytes>> get(const Hash256& key) const = 0;
+};
+
+// A StateView over an authenticated map: its pending writes, then its store. Borrows the map, which must outlive it.
+class MapStateView final : public StateView {
+ public:
+  explicit MapStateView(const smt::AuthenticatedMap& map) : map_(&map) {}
+  Result<std::optional<Bytes>> get(const Hash256& key) const override { return map_->get(key); }
+
+ private:
+  const smt::AuthenticatedMap* map_;
 };
 
 Result<std::optional<Schema>> load_schema(const StateView& view, const Id& id);
