@@ -1,9 +1,12 @@
-// Hash functions: SHA-256, SHA-512 and HMAC-SHA-256 (libsodium), Keccak-256 (Crypto++).
+// Hash functions: SHA-256 (Crypto++, which uses the CPU's SHA extensions when it has them), SHA-512 and HMAC-SHA-256
+// (libsodium), Keccak-256 (Crypto++).
 //
 // Keccak-256 is the ORIGINAL Keccak submission padding (0x01 ... 0x80) that Ethereum calls keccak256 — not the
 // standardised SHA3-256 (padding 0x06), whose digests differ. All functions are pure, thread-safe, allocation-free
 // and cannot fail. The incremental Sha256 is for hashing data that arrives in pieces (domain tag, then fields).
 #pragma once
+
+#include <cstddef>
 
 #include "credence/bytes.h"
 
@@ -27,7 +30,10 @@ class Sha256 {
   [[nodiscard]] Hash256 finish();  // the object must not be updated afterwards
 
  private:
-  alignas(16) unsigned char state_[128];  // >= sizeof(crypto_hash_sha256_state); checked in hash.cc
+  // Holds a CryptoPP::SHA256 constructed in place (216 bytes on x86-64; checked in hash.cc), so that this header
+  // does not expose Crypto++.
+  static constexpr std::size_t kStateBytes = 256;
+  alignas(16) unsigned char state_[kStateBytes];
 };
 
 }  // namespace credence::crypto
