@@ -1,5 +1,6 @@
 #include "credence/core/node_store.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <limits>
@@ -70,21 +71,77 @@ bool over_full(std::size_t used, std::size_t capacity) {
   return used * 10 > capacity * 7;
 }
 
+// A record: key size, value size and value capacity (u32 each), then the key, then the value and its spare room.
+constexpr std::size_t kRecordHeader = 12;
+
+std::uint32_t header_field(const std::uint8_t* record, std::size_t i) {
+  std::uint32_t v = 0;
+  std::memcpy(&v, record + 4 * i, 4);
+  return v;
+}
+
+void set_header_field(std::uint8_t* record, std::size_t i, std::size_t v) {
+  const auto u = static_cast<std::uint32_t>(v);
+  std::memcpy(record + 4 * i, &u, 4);
+}
+
+std::string_view record_key(const std::uint8_t* record) {
+  return {reinterpret_cast<const char*>(record + kRecordHeader), header_field(record, 0)};  // NOLINT: bytes as chars
+}
+
+std::string_view record_value(const std::uint8_t* record) {
+  return {reinterpret_cast<const char*>(record + kRecordHeader + header_field(record, 0)),  // NOLINT: bytes as chars
+          header_field(record, 1)};
+}
+
+std::size_t record_capacity(const std::uint8_t* record) {
+  return header_field(record, 2);
+}
+
+// A new record holding `key` and `value`, with spare room so that a value that grows a little (a page gaining a node)
+// is rewritten in place.
+std::unique_ptr<std::uint8_t[]> make_record(std::string_view key, std::string_view value) {
+  assert(key.size() <= std::numeric_limits<std::uint32_t>::max() / 2 && "key larger than 2 GiB");
+  assert(value.size() <= std::numeric_limits<std::uint32_t>::max() / 2 && "value larger than 2 GiB");
+  const std::size_t capacity = (value.size() + value.size() / 8 + 15) / 16 * 16;
+  auto record = std::make_unique_for_overwrite<std::uint8_t[]>(kRecordHeader + key.size() + capacity);
+  set_header_field(record.get(), 0, key.size());
+  set_header_field(record.get(), 1, value.size());
+  set_header_field(record.get(), 2, capacity);
+  if (!key.empty()) std::memcpy(record.get() + kRecordHeader, key.data(), key.size());
+  if (!value.empty()) std::memcpy(record.get() + kRecordHeader + key.size(), value.data(), value.size());
+  return record;
+}
+
 }  // namespace
+
+MemoryNodeStore::MemoryNodeStore(const MemoryNodeStore& other) : slots_(other.slots_.size()), size_(other.size_) {
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const Slot& from = other.slots_[i];
+    if (!from.record) continue;
+    slots_[i].hash = from.hash;
+    slots_[i].record = make_record(record_key(from.record.get()), record_value(from.record.get()));
+  }
+}
+
+MemoryNodeStore& MemoryNodeStore::operator=(const MemoryNodeStore& other) {
+  if (this != &other) *this = MemoryNodeStore(other);
+  return *this;
+}
 
 std::size_t MemoryNodeStore::find(std::string_view key, std::uint64_t hash) const {
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = hash & mask;
-  while (slots_[i].used && (slots_[i].hash != hash || slots_[i].key != key)) i = (i + 1) & mask;
+  while (slots_[i].record && (slots_[i].hash != hash || record_key(slots_[i].record.get()) != key)) i = (i + 1) & mask;
   return i;
 }
 
 void MemoryNodeStore::rehash(std::size_t capacity) {
   std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(capacity));
   for (Slot& s : old) {
-    if (!s.used) continue;
+    if (!s.record) continue;
     std::size_t i = s.hash & (capacity - 1);
-    while (slots_[i].used) i = (i + 1) & (capacity - 1);
+    while (slots_[i].record) i = (i + 1) & (capacity - 1);
     slots_[i] = std::move(s);
   }
 }
@@ -99,25 +156,27 @@ void MemoryNodeStore::put(std::string_view key, std::string_view value) {
   if (slots_.empty() || over_full(size_ + 1, slots_.size())) rehash(slots_.empty() ? 16 : slots_.size() * 2);
   const std::uint64_t hash = hash_of(key);
   Slot& s = slots_[find(key, hash)];
-  if (!s.used) {
-    s.used = true;
-    s.hash = hash;
-    s.key.assign(key);
-    ++size_;
+  if (s.record && value.size() <= record_capacity(s.record.get())) {
+    std::uint8_t* record = s.record.get();
+    set_header_field(record, 1, value.size());
+    if (!value.empty()) std::memcpy(record + kRecordHeader + key.size(), value.data(), value.size());
+    return;
   }
-  s.value.assign(value);
+  if (!s.record) ++size_;
+  s.hash = hash;
+  s.record = make_record(key, value);
 }
 
 void MemoryNodeStore::erase(std::string_view key) {
   if (slots_.empty()) return;
   const std::size_t mask = slots_.size() - 1;
   std::size_t hole = find(key, hash_of(key));
-  if (!slots_[hole].used) return;
+  if (!slots_[hole].record) return;
   slots_[hole] = Slot{};
   --size_;
   // Backward-shift deletion: pull later members of the probe run into the hole whenever the hole lies between
   // their home slot and where they sit, so every lookup still finds its key before the first empty slot.
-  for (std::size_t j = (hole + 1) & mask; slots_[j].used; j = (j + 1) & mask) {
+  for (std::size_t j = (hole + 1) & mask; slots_[j].record; j = (j + 1) & mask) {
     const std::size_t home = slots_[j].hash & mask;
     if (((j - home) & mask) >= ((j - hole) & mask)) {
       slots_[hole] = std::move(slots_[j]);
@@ -131,9 +190,10 @@ Result<bool> MemoryNodeStore::get(ByteView key, Bytes& value) const {
   if (slots_.empty()) return false;
   const std::string_view k = as_chars(key);
   const Slot& s = slots_[find(k, hash_of(k))];
-  if (!s.used) return false;
-  value.resize(s.value.size());
-  if (!s.value.empty()) std::memcpy(value.data(), s.value.data(), s.value.size());
+  if (!s.record) return false;
+  const std::string_view v = record_value(s.record.get());
+  value.resize(v.size());
+  if (!v.empty()) std::memcpy(value.data(), v.data(), v.size());
   return true;
 }
 
@@ -153,18 +213,31 @@ std::size_t MemoryNodeStore::count_prefix(ByteView prefix) const {
   const std::string_view p = as_chars(prefix);
   std::size_t n = 0;
   for (const Slot& s : slots_) {
-    if (s.used && s.key.starts_with(p)) ++n;
+    if (s.record && record_key(s.record.get()).starts_with(p)) ++n;
   }
   return n;
+}
+
+std::vector<std::pair<Bytes, Bytes>> MemoryNodeStore::records() const {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  out.reserve(size_);
+  for (const Slot& s : slots_) {
+    if (!s.record) continue;
+    const std::string_view k = record_key(s.record.get());
+    const std::string_view v = record_value(s.record.get());
+    out.emplace_back(Bytes(k.begin(), k.end()), Bytes(v.begin(), v.end()));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 bool operator==(const MemoryNodeStore& x, const MemoryNodeStore& y) {
   if (x.size_ != y.size_) return false;
   for (const auto& s : x.slots_) {
-    if (!s.used) continue;
+    if (!s.record) continue;
     if (y.slots_.empty()) return false;
-    const auto& t = y.slots_[y.find(s.key, s.hash)];
-    if (!t.used || t.value != s.value) return false;
+    const auto& t = y.slots_[y.find(record_key(s.record.get()), s.hash)];
+    if (!t.record || record_value(t.record.get()) != record_value(s.record.get())) return false;
   }
   return true;
 }

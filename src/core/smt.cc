@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "credence/codec/canonical.h"
 #include "credence/codec/hex.h"
@@ -58,8 +61,8 @@ struct StoreKey {
   std::array<std::uint8_t, 34> bytes{};
   std::size_t size = 0;
   [[nodiscard]] ByteView view() const { return ByteView(bytes.data(), size); }
-  [[nodiscard]] std::string_view chars() const {
-    return {reinterpret_cast<const char*>(bytes.data()), size};  // NOLINT: byte view of chars
+  friend bool operator==(const StoreKey& x, const StoreKey& y) {
+    return x.size == y.size && std::memcmp(x.bytes.data(), y.bytes.data(), x.size) == 0;
   }
 };
 
@@ -135,6 +138,7 @@ Status corrupt(const std::string& what, std::size_t depth) {
 // Pages: the unit of storage. Hashing is binary, but the store holds 4 levels per record so that a path of depth
 // ~24 costs ~6 store reads instead of ~24 (docs/state.md#store-layout explains the choice).
 
+// A node in a page slot, as load() and place() exchange it.
 struct Slot {
   Kind kind = Kind::empty;  // empty, leaf or internal
   Hash256 hash{};
@@ -142,10 +146,42 @@ struct Slot {
   Hash256 value_hash{};  // leaf only
 };
 
+// A decoded page: the bitmaps say which slots hold a node; the arrays are meaningful only there, so a page is refilled
+// in place without clearing the slots it does not use.
 struct Page {
-  std::array<Slot, kPageSlots> slots{};
-  bool stored = false;  // the store holds a record for this page
-  bool dirty = false;
+  std::uint32_t present = 0;  // bit s: slot s holds a node
+  std::uint32_t leaves = 0;   // bit s: that node is a leaf (a subset of `present`)
+  std::array<Hash256, kPageSlots> hash{};
+  std::array<Hash256, kPageSlots> key{};         // leaves only
+  std::array<Hash256, kPageSlots> value_hash{};  // leaves only
+
+  [[nodiscard]] Slot get(std::size_t s) const {
+    Slot out;
+    if ((present >> s & 1u) == 0) return out;
+    out.hash = hash[s];
+    if ((leaves >> s & 1u) == 0) {
+      out.kind = Kind::internal;
+      return out;
+    }
+    out.kind = Kind::leaf;
+    out.key = key[s];
+    out.value_hash = value_hash[s];
+    return out;
+  }
+
+  void set(std::size_t s, const Slot& v) {
+    const std::uint32_t bit = 1u << s;
+    present &= ~bit;
+    leaves &= ~bit;
+    if (v.kind == Kind::empty) return;
+    present |= bit;
+    hash[s] = v.hash;
+    if (v.kind == Kind::leaf) {
+      leaves |= bit;
+      key[s] = v.key;
+      value_hash[s] = v.value_hash;
+    }
+  }
 };
 
 // The depth of the page root whose page holds the node at `depth` (>= 1).
@@ -163,24 +199,20 @@ std::size_t slot_of(std::size_t depth, const Hash256& path) {
 
 // present bitmap (u32 BE) || leaf bitmap (u32 BE) || per present slot in order: hash, and for a leaf key, value hash.
 void encode_page(const Page& page, Bytes& out) {
-  std::uint32_t present = 0;
-  std::uint32_t leaves = 0;
-  for (std::size_t i = 0; i < kPageSlots; ++i) {
-    if (page.slots[i].kind != Kind::empty) present |= 1u << i;
-    if (page.slots[i].kind == Kind::leaf) leaves |= 1u << i;
+  out.resize(8 + kPageSlots * 96);
+  std::uint8_t* p = out.data();
+  for (const std::uint32_t v : {page.present, page.leaves}) {
+    for (int shift = 24; shift >= 0; shift -= 8) *p++ = static_cast<std::uint8_t>(v >> shift);
   }
-  out.clear();
-  for (const std::uint32_t v : {present, leaves}) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
-  }
-  for (const Slot& s : page.slots) {
-    if (s.kind == Kind::empty) continue;
-    out.insert(out.end(), s.hash.begin(), s.hash.end());
-    if (s.kind == Kind::leaf) {
-      out.insert(out.end(), s.key.begin(), s.key.end());
-      out.insert(out.end(), s.value_hash.begin(), s.value_hash.end());
+  for (std::uint32_t rest = page.present; rest != 0; rest &= rest - 1) {
+    const auto s = static_cast<std::size_t>(std::countr_zero(rest));
+    p = std::copy(page.hash[s].begin(), page.hash[s].end(), p);
+    if ((page.leaves >> s & 1u) != 0) {
+      p = std::copy(page.key[s].begin(), page.key[s].end(), p);
+      p = std::copy(page.value_hash[s].begin(), page.value_hash[s].end(), p);
     }
   }
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 Status decode_page(ByteView in, Page& page, std::size_t page_depth) {
@@ -195,133 +227,128 @@ Status decode_page(ByteView in, Page& page, std::size_t page_depth) {
     return corrupt("malformed page", page_depth);
   }
   std::size_t pos = 8;
-  for (std::size_t i = 0; i < kPageSlots; ++i) {
-    Slot& s = page.slots[i];
-    s = Slot{};
-    if ((present >> i & 1u) == 0) continue;
-    const bool leaf = (leaves >> i & 1u) != 0;
+  for (std::uint32_t rest = present; rest != 0; rest &= rest - 1) {
+    const auto s = static_cast<std::size_t>(std::countr_zero(rest));
+    const bool leaf = (leaves >> s & 1u) != 0;
     if (in.size() - pos < (leaf ? 96u : 32u)) return corrupt("short page", page_depth);
-    s.kind = leaf ? Kind::leaf : Kind::internal;
-    std::memcpy(s.hash.data(), in.data() + pos, 32);
+    std::memcpy(page.hash[s].data(), in.data() + pos, 32);
     pos += 32;
     if (leaf) {
-      std::memcpy(s.key.data(), in.data() + pos, 32);
-      std::memcpy(s.value_hash.data(), in.data() + pos + 32, 32);
+      std::memcpy(page.key[s].data(), in.data() + pos, 32);
+      std::memcpy(page.value_hash[s].data(), in.data() + pos + 32, 32);
       pos += 64;
     }
   }
   if (pos != in.size()) return corrupt("long page", page_depth);
+  page.present = present;
+  page.leaves = leaves;
   return Status::ok();
 }
 
-// The pages one operation reads and changes, each read from the store at most once.
-class PageCache {
+// The pages on the path of one descent through the tree, one per page level, each read from the store at most once.
+// A commit visits the tree depth first in key order and a proof walks one path, so once a descent moves to another
+// page at some level it never returns to the page it left: that page is final and goes to the batch at once. So the
+// pages in use are the current path's (at most 64), and no map of pages is needed.
+class PagePath {
  public:
-  // A read-only walk (a proof) never returns to a page it left: `walk` keeps only the current page, no map.
-  PageCache(const NodeStore& store, std::size_t& reads, bool walk = false)
-      : store_(store), reads_(reads), walk_(walk) {}
+  // Changed pages go to `batch`; nullptr for a read-only walk (a proof).
+  PagePath(const NodeStore& store, std::size_t& reads, WriteBatch* batch)
+      : store_(store), reads_(reads), batch_(batch) {}
 
-  Result<const Slot*> slot(std::size_t depth, const Hash256& path) {
-    CREDENCE_ASSIGN_OR_RETURN(Page * page, page_for(depth, path));
-    return &page->slots[slot_of(depth, path)];
+  Result<Slot> slot(std::size_t depth, const Hash256& path) {
+    CREDENCE_ASSIGN_OR_RETURN(Level * level, level_for(depth, path));
+    return level->page.get(slot_of(depth, path));
   }
 
   Status set(std::size_t depth, const Hash256& path, const Slot& value) {
-    assert(!walk_);
-    CREDENCE_ASSIGN_OR_RETURN(Page * page, page_for(depth, path));
-    page->slots[slot_of(depth, path)] = value;
-    page->dirty = true;
+    assert(batch_ != nullptr);
+    CREDENCE_ASSIGN_OR_RETURN(Level * level, level_for(depth, path));
+    level->page.set(slot_of(depth, path), value);
+    level->dirty = true;
     return Status::ok();
   }
 
-  // Writes every changed page, in key order (the batch is the same on every platform). A page left with no node is
-  // deleted, so emptied subtrees leave no records.
-  void flush(WriteBatch& batch) {
-    std::vector<const std::pair<const std::string, Page>*> dirty;
-    for (const auto& entry : pages_) {
-      if (entry.second.dirty) dirty.push_back(&entry);
-    }
-    std::sort(dirty.begin(), dirty.end(), [](const auto* x, const auto* y) { return x->first < y->first; });
-    for (const auto* entry : dirty) {
-      const auto& [key, page] = *entry;
-      const bool empty =
-          std::all_of(page.slots.begin(), page.slots.end(), [](const Slot& s) { return s.kind == Kind::empty; });
-      if (empty) {
-        if (page.stored) batch.erase(as_bytes(key));
-        continue;
-      }
-      encode_page(page, scratch_);
-      batch.put(as_bytes(key), scratch_);
+  // Writes every changed page still held. The batch order (pages as the descent leaves them, then these, top level
+  // first) depends only on the updates, so it is the same on every platform.
+  void flush() {
+    for (const auto& level : levels_) {
+      if (level) write(*level);
     }
   }
 
  private:
-  Result<Page*> page_for(std::size_t depth, const Hash256& path) {
+  struct Level {
+    Page page;
+    StoreKey key;
+    bool held = false;    // `page` is the page named by `key`
+    bool stored = false;  // the store holds a record for it
+    bool dirty = false;
+  };
+
+  Result<Level*> level_for(std::size_t depth, const Hash256& path) {
     assert(depth >= 1 && depth <= kKeyBits);
     const std::size_t page_depth = page_depth_of(depth);
+    const std::size_t index = page_depth / kPageLevels;
+    if (levels_.size() <= index) levels_.resize(index + 1);
+    if (!levels_[index]) levels_[index] = std::make_unique<Level>();
+    Level& level = *levels_[index];
     const StoreKey key = page_key(page_depth, path);
-    if (last_ != nullptr && last_key_ == key.chars()) return last_;
-    if (walk_) {
-      last_ = nullptr;
-      walk_page_ = Page{};
-      CREDENCE_RETURN_IF_ERROR(read(key, page_depth, walk_page_));
-      last_key_ = key.chars();
-      last_ = &walk_page_;
-      return last_;
-    }
-    auto it = pages_.find(key.chars());
-    if (it == pages_.end()) {
-      it = pages_.try_emplace(std::string(key.chars())).first;  // built in place: a Page is ~3 KiB
-      CREDENCE_RETURN_IF_ERROR(read(key, page_depth, it->second));
-    }
-    last_key_ = it->first;
-    last_ = &it->second;
-    return last_;
-  }
-
-  // Fills `page` (all slots empty) from the store; a page the store does not hold stays empty.
-  Status read(const StoreKey& key, std::size_t page_depth, Page& page) {
+    if (level.held && level.key == key) return &level;
+    if (level.held) write(level);  // the descent left it for good
+    level.held = false;
+    level.stored = false;
+    level.dirty = false;
+    level.page.present = 0;
+    level.page.leaves = 0;
     ++reads_;
     CREDENCE_ASSIGN_OR_RETURN(const bool found, store_.get(key.view(), scratch_));
-    if (!found) return Status::ok();
-    CREDENCE_RETURN_IF_ERROR(decode_page(scratch_, page, page_depth));
-    page.stored = true;
-    return Status::ok();
+    if (found) {
+      CREDENCE_RETURN_IF_ERROR(decode_page(scratch_, level.page, page_depth));
+      level.stored = true;
+    }
+    level.key = key;
+    level.held = true;
+    return &level;
+  }
+
+  // A page left with no node is deleted, so emptied subtrees leave no records.
+  void write(Level& level) {
+    if (!level.dirty) return;
+    level.dirty = false;
+    if (level.page.present == 0) {
+      if (level.stored) batch_->erase(level.key.view());
+      return;
+    }
+    encode_page(level.page, scratch_);
+    batch_->put(level.key.view(), scratch_);
   }
 
   const NodeStore& store_;
   std::size_t& reads_;
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, Page, KeyHash, std::equal_to<>> pages_;
-  bool walk_;
-  Page walk_page_;
-  std::string last_key_;
-  Page* last_ = nullptr;
+  WriteBatch* batch_;
+  std::vector<std::unique_ptr<Level>> levels_;  // by page level; allocated on first use
   Bytes scratch_;
 };
 
 // Fills in the node at (depth, path) if `node` is only a stub (its hash, as its parent holds it); returns it
 // unchanged otherwise. An internal node's children are read too, so its two child hashes are known.
-Result<Node> load(PageCache& pages, std::size_t depth, const Hash256& path, const Node& node) {
+Result<Node> load(PagePath& pages, std::size_t depth, const Hash256& path, const Node& node) {
   if (node.kind != Kind::unloaded) return node;
-  CREDENCE_ASSIGN_OR_RETURN(const Slot* s, pages.slot(depth, path));
-  if (s->kind == Kind::empty || s->hash != node.hash) return corrupt("missing or stale node", depth);
+  CREDENCE_ASSIGN_OR_RETURN(const Slot s, pages.slot(depth, path));
+  if (s.kind == Kind::empty || s.hash != node.hash) return corrupt("missing or stale node", depth);
   Node n;
-  n.kind = s->kind;
+  n.kind = s.kind;
   n.hash = node.hash;
-  if (s->kind == Kind::leaf) {
-    n.a = s->key;
-    n.b = s->value_hash;
+  if (s.kind == Kind::leaf) {
+    n.a = s.key;
+    n.b = s.value_hash;
     return n;
   }
   if (depth >= kKeyBits) return corrupt("internal node", depth);
-  CREDENCE_ASSIGN_OR_RETURN(const Slot* left, pages.slot(depth + 1, with_bit(path, depth, false)));
-  n.a = left->hash;
-  CREDENCE_ASSIGN_OR_RETURN(const Slot* right, pages.slot(depth + 1, with_bit(path, depth, true)));
-  n.b = right->hash;
+  CREDENCE_ASSIGN_OR_RETURN(const Slot left, pages.slot(depth + 1, with_bit(path, depth, false)));
+  n.a = left.hash;
+  CREDENCE_ASSIGN_OR_RETURN(const Slot right, pages.slot(depth + 1, with_bit(path, depth, true)));
+  n.b = right.hash;
   return n;
 }
 
@@ -336,7 +363,8 @@ struct Update {
 // already placed every node strictly below it; the caller places the position itself with place().
 class Committer {
  public:
-  Committer(const NodeStore& store, CommitStats& stats) : pages_(store, stats.page_reads), stats_(stats) {}
+  Committer(const NodeStore& store, WriteBatch& batch, CommitStats& stats)
+      : pages_(store, stats.page_reads, &batch), stats_(stats) {}
 
   // `old` is the (loaded) node at `depth` on the updates' path; `ups` is non-empty, sorted, unique, and every key
   // shares the position's prefix.
@@ -411,7 +439,7 @@ class Committer {
     return pages_.set(depth, path, s);
   }
 
-  void flush(WriteBatch& batch) { pages_.flush(batch); }
+  void flush() { pages_.flush(); }
 
  private:
   static const Hash256& key_of(const Update& u) { return u.key; }
@@ -447,7 +475,7 @@ class Committer {
     return internal_node(left.hash, right.hash, stats_.hashes);
   }
 
-  PageCache pages_;
+  PagePath pages_;
   CommitStats& stats_;
 };
 
@@ -635,30 +663,113 @@ Result<AuthenticatedMap> AuthenticatedMap::open(NodeStore& store) {
   return map;
 }
 
+namespace {
+
+// Index slot of a key. Keys are usually SHA-256 outputs, but the map takes any 32 bytes, so all of them are mixed in.
+std::size_t pending_hash(const Hash256& key) {
+  std::uint64_t w[4];
+  std::memcpy(w, key.data(), sizeof w);
+  const std::uint64_t h = (w[0] * 0x9e3779b97f4a7c15ULL) ^ (w[1] * 0xc2b2ae3d27d4eb4fULL) ^
+                          (w[2] * 0x165667b19e3779f9ULL) ^ (w[3] * 0xd6e8feb86659fd93ULL);
+  return static_cast<std::size_t>(h ^ (h >> 32));
+}
+
+}  // namespace
+
+const AuthenticatedMap::Pending* AuthenticatedMap::find_pending(const Hash256& key) const {
+  if (index_.empty()) return nullptr;
+  const std::size_t mask = index_.size() - 1;
+  for (std::size_t i = pending_hash(key) & mask; index_[i] != 0; i = (i + 1) & mask) {
+    const Pending& p = pending_[index_[i] - 1];
+    if (p.key == key) return &p;
+  }
+  return nullptr;
+}
+
+void AuthenticatedMap::grow_index() {
+  std::vector<std::uint32_t> index(index_.empty() ? 64 : index_.size() * 2, 0);
+  const std::size_t mask = index.size() - 1;
+  for (std::size_t e = 0; e < pending_.size(); ++e) {
+    std::size_t i = pending_hash(pending_[e].key) & mask;
+    while (index[i] != 0) i = (i + 1) & mask;
+    index[i] = static_cast<std::uint32_t>(e + 1);
+  }
+  index_ = std::move(index);
+}
+
+// Removes the newest entry from the index (it is popped from pending_ by the caller). Backward-shift deletion keeps
+// every other key findable before the first empty slot of its probe run.
+void AuthenticatedMap::unindex_last() {
+  const std::size_t mask = index_.size() - 1;
+  const auto last = static_cast<std::uint32_t>(pending_.size());
+  std::size_t hole = pending_hash(pending_.back().key) & mask;
+  while (index_[hole] != last) hole = (hole + 1) & mask;
+  index_[hole] = 0;
+  for (std::size_t j = (hole + 1) & mask; index_[j] != 0; j = (j + 1) & mask) {
+    const std::size_t home = pending_hash(pending_[index_[j] - 1].key) & mask;
+    if (((j - home) & mask) >= ((j - hole) & mask)) {
+      index_[hole] = index_[j];
+      index_[j] = 0;
+      hole = j;
+    }
+  }
+}
+
+void AuthenticatedMap::write_pending(const Hash256& key, std::optional<ByteView> value) {
+  if ((pending_.size() + 1) * 2 > index_.size()) grow_index();
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = pending_hash(key) & mask;
+  while (index_[i] != 0 && pending_[index_[i] - 1].key != key) i = (i + 1) & mask;
+  const bool existed = index_[i] != 0;
+  if (!existed) {
+    pending_.push_back(Pending{key, false, 0, 0});
+    index_[i] = static_cast<std::uint32_t>(pending_.size());
+  }
+  Pending& p = pending_[index_[i] - 1];
+  if (checkpoint_level_ > 0) undo_.push_back(Undo{index_[i] - 1, existed, p});
+  p.is_put = value.has_value();
+  p.offset = values_.size();
+  p.size = value ? value->size() : 0;
+  if (value && !value->empty()) {
+    // A view into the arena itself (a caller re-putting a value it read) must not dangle when the arena grows.
+    const std::less<const std::uint8_t*> before;
+    const bool aliased = !before(value->data(), values_.data()) && before(value->data(), values_.data() + values_.size());
+    const std::size_t from = aliased ? static_cast<std::size_t>(value->data() - values_.data()) : 0;
+    values_.resize(values_.size() + value->size());
+    const std::uint8_t* src = aliased ? values_.data() + from : value->data();
+    std::memmove(values_.data() + p.offset, src, value->size());
+  }
+}
+
+void AuthenticatedMap::clear_pending() {
+  pending_.clear();
+  values_.clear();
+  std::fill(index_.begin(), index_.end(), 0);
+  undo_.clear();
+  checkpoint_level_ = 0;
+}
+
 Result<std::optional<Bytes>> AuthenticatedMap::get(FixedView<32> key) const {
-  if (const auto it = pending_.find(to_hash(key)); it != pending_.end()) return it->second;
+  if (const Pending* p = find_pending(to_hash(key))) {
+    if (!p->is_put) return std::optional<Bytes>();
+    const auto* begin = values_.data() + p->offset;
+    return std::optional<Bytes>(Bytes(begin, begin + p->size));
+  }
   return store_->get(value_key(key).view());
 }
 
 void AuthenticatedMap::put(FixedView<32> key, ByteView value) {
-  auto [it, inserted] = pending_.try_emplace(to_hash(key));
-  if (checkpoint_level_ > 0) {
-    undo_.push_back(Undo{it->first, !inserted, inserted ? std::nullopt : std::move(it->second)});
-  }
-  it->second.emplace(value.begin(), value.end());
+  write_pending(to_hash(key), value);
 }
 
 void AuthenticatedMap::erase(FixedView<32> key) {
-  auto [it, inserted] = pending_.try_emplace(to_hash(key));
-  if (checkpoint_level_ > 0) {
-    undo_.push_back(Undo{it->first, !inserted, inserted ? std::nullopt : std::move(it->second)});
-  }
-  it->second.reset();
+  write_pending(to_hash(key), std::nullopt);
 }
 
 AuthenticatedMap::Checkpoint AuthenticatedMap::checkpoint() {
   Checkpoint c;
   c.undo_size_ = undo_.size();
+  c.values_size_ = values_.size();
   c.level_ = ++checkpoint_level_;
   return c;
 }
@@ -666,14 +777,19 @@ AuthenticatedMap::Checkpoint AuthenticatedMap::checkpoint() {
 void AuthenticatedMap::rollback(const Checkpoint& checkpoint) {
   assert(checkpoint.level_ == checkpoint_level_ && "close checkpoints innermost first");
   while (undo_.size() > checkpoint.undo_size_) {
-    Undo& u = undo_.back();
+    const Undo& u = undo_.back();
     if (u.existed) {
-      pending_[u.key] = std::move(u.previous);
+      pending_[u.entry] = u.previous;
     } else {
-      pending_.erase(u.key);
+      // Undone newest first, so a key first written after the checkpoint is the newest entry.
+      assert(u.entry + 1 == pending_.size());
+      unindex_last();
+      pending_.pop_back();
     }
     undo_.pop_back();
   }
+  // Every value written since the checkpoint lies beyond this point of the arena, and no entry refers to it now.
+  values_.resize(checkpoint.values_size_);
   --checkpoint_level_;
 }
 
@@ -685,9 +801,7 @@ void AuthenticatedMap::release(const Checkpoint& checkpoint) {
 }
 
 void AuthenticatedMap::discard() {
-  pending_.clear();
-  undo_.clear();
-  checkpoint_level_ = 0;
+  clear_pending();
 }
 
 Result<Hash256> AuthenticatedMap::commit() {
@@ -695,12 +809,19 @@ Result<Hash256> AuthenticatedMap::commit() {
   stats_ = CommitStats{};
   if (pending_.empty()) return root_.hash;
 
+  // The batch update and the store both want the writes in key order.
+  std::vector<const Pending*> sorted;
+  sorted.reserve(pending_.size());
+  for (const Pending& p : pending_) sorted.push_back(&p);
+  std::sort(sorted.begin(), sorted.end(), [](const Pending* x, const Pending* y) { return x->key < y->key; });
+  const auto value_of = [this](const Pending& p) { return ByteView(values_).subspan(p.offset, p.size); };
+
   std::vector<Update> ups;
-  ups.reserve(pending_.size());
-  for (const auto& [key, value] : pending_) {
-    Update u{key, value.has_value(), {}};
-    if (value) {
-      u.value_hash = value_hash(*value);
+  ups.reserve(sorted.size());
+  for (const Pending* p : sorted) {
+    Update u{p->key, p->is_put, {}};
+    if (p->is_put) {
+      u.value_hash = value_hash(value_of(*p));
       ++stats_.hashes;
     }
     ups.push_back(u);
@@ -708,27 +829,26 @@ Result<Hash256> AuthenticatedMap::commit() {
   stats_.writes = ups.size();
 
   batch_.clear();
-  Committer committer(*store_, stats_);
+  Committer committer(*store_, batch_, stats_);
   CREDENCE_ASSIGN_OR_RETURN(const Node new_root, committer.update(0, root_, ups));
-  committer.flush(batch_);
+  committer.flush();
   if (new_root.kind == Kind::empty) {
     if (root_.kind != Kind::empty) batch_.erase(root_key().view());
   } else if (new_root.hash != root_.hash) {
     batch_.put(root_key().view(), to_record(new_root));
   }
-  for (const auto& [key, value] : pending_) {
-    if (value) {
-      batch_.put(value_key(key).view(), *value);
+  for (const Pending* p : sorted) {
+    if (p->is_put) {
+      batch_.put(value_key(p->key).view(), value_of(*p));
     } else {
-      batch_.erase(value_key(key).view());
+      batch_.erase(value_key(p->key).view());
     }
   }
   stats_.store_ops = batch_.size();
   CREDENCE_RETURN_IF_ERROR(store_->write(batch_));
 
   root_ = new_root;
-  pending_.clear();
-  undo_.clear();
+  clear_pending();
   batch_.clear();
   return root_.hash;
 }
@@ -737,7 +857,7 @@ Result<Proof> AuthenticatedMap::prove(FixedView<32> key) const {
   const Hash256 path = to_hash(key);
   Proof proof;
   std::size_t reads = 0;
-  PageCache pages(*store_, reads, /*walk=*/true);
+  PagePath pages(*store_, reads, /*batch=*/nullptr);
   Node node = root_;
   std::size_t depth = 0;
   while (node.kind == Kind::internal) {

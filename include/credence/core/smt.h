@@ -18,7 +18,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -112,6 +111,7 @@ class AuthenticatedMap {
    private:
     friend class AuthenticatedMap;
     std::size_t undo_size_ = 0;
+    std::size_t values_size_ = 0;
     std::size_t level_ = 0;
   };
 
@@ -154,17 +154,37 @@ class AuthenticatedMap {
   [[nodiscard]] const CommitStats& last_commit_stats() const { return stats_; }
 
  private:
+  // The latest pending write of one key: a put of values_[offset, offset + size), or an erase.
+  struct Pending {
+    Hash256 key{};
+    bool is_put = false;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
   struct Undo {
-    Hash256 key;
-    bool existed = false;           // whether `key` had a pending write before
-    std::optional<Bytes> previous;  // that write (nullopt: a pending erase)
+    std::size_t entry = 0;  // index in pending_
+    bool existed = false;   // whether the key had a pending write before (else the entry is the newest one)
+    Pending previous;       // that write
   };
 
   explicit AuthenticatedMap(NodeStore& store) : store_(&store) {}
 
+  // The pending_ entry for `key`, or nullptr.
+  [[nodiscard]] const Pending* find_pending(const Hash256& key) const;
+  // Records a write of `key` (a put of `value`, or an erase when nullopt).
+  void write_pending(const Hash256& key, std::optional<ByteView> value);
+  void grow_index();
+  void unindex_last();
+  void clear_pending();
+
   NodeStore* store_;
   detail::Node root_;
-  std::map<Hash256, std::optional<Bytes>> pending_;  // key -> value, or nullopt for a pending erase
+  // The pending overlay, flat so that a write costs no allocation: one entry per key in first-write order, the values
+  // in one arena (an overwrite appends; rollback truncates), and an open-addressing index (entry + 1; 0 = empty slot;
+  // a power of two at most half full). Sorted by key only at commit().
+  std::vector<Pending> pending_;
+  Bytes values_;
+  std::vector<std::uint32_t> index_;
   std::vector<Undo> undo_;
   std::size_t checkpoint_level_ = 0;
   WriteBatch batch_;  // reused by every commit to keep its capacity
