@@ -6,6 +6,10 @@ namespace credence::core {
 
 namespace {
 
+// Parsed schemas kept by a Ledger; past this many the cache starts again (schemas in use are few; this bounds the
+// memory a flood of registrations can take).
+constexpr std::size_t kMaxCachedSchemas = 1024;
+
 // Runs `f`; on an invalid outcome adds "<what> <i>: " context. Storage errors pass through unchanged.
 Status in_item(const char* what, std::size_t i, const Status& s) {
   if (!s.is_invalid()) return s;
@@ -83,6 +87,25 @@ Result<Receipt> Ledger::apply(const SignedTransaction& stx, const BlockContext& 
   return receipt;
 }
 
+Result<const Ledger::ParsedSchema*> Ledger::parsed_schema(const Id& id) {
+  auto it = schemas_.find(id);
+  const Hash256 key = it != schemas_.end() ? it->second.key : schema_key(id);
+  CREDENCE_ASSIGN_OR_RETURN(auto bytes, view_.get(key));
+  if (!bytes) return static_cast<const ParsedSchema*>(nullptr);
+  if (it != schemas_.end() && it->second.encoding == *bytes) return &it->second;
+
+  auto schema = decode_schema(*bytes);
+  if (!schema) return Status::error("corrupt_state", "schema entry: " + schema.status().to_string());
+  auto types = schema->field_types();
+  if (!types) return Status::error("corrupt_state", "schema entry: " + types.status().to_string());
+  if (it == schemas_.end()) {
+    if (schemas_.size() >= kMaxCachedSchemas) schemas_.clear();
+    it = schemas_.try_emplace(id).first;
+  }
+  it->second = ParsedSchema{key, std::move(*bytes), std::move(*schema), std::move(*types)};
+  return &it->second;
+}
+
 Status Ledger::apply_body(const Transaction& tx, const Id& tx_id, const BlockContext& block, Receipt& receipt) {
   return std::visit(
       [&](const auto& b) -> Status {
@@ -144,9 +167,10 @@ Status Ledger::attest(const AccountId& attester, const Attest& body, const Id& o
 Status Ledger::attest_one(const AccountId& attester, const AttestationRequest& request, const Id& origin,
                           std::uint32_t index, const BlockContext& block, Receipt& receipt) {
   CREDENCE_RETURN_IF_ERROR(validate_request(request));
-  CREDENCE_ASSIGN_OR_RETURN(auto schema, load_schema(view_, request.schema));
-  if (!schema) return Status::invalid("unknown_schema", "no schema with this id");
-  CREDENCE_RETURN_IF_ERROR(check_data(*schema, request.data));
+  CREDENCE_ASSIGN_OR_RETURN(const ParsedSchema* parsed, parsed_schema(request.schema));
+  if (parsed == nullptr) return Status::invalid("unknown_schema", "no schema with this id");
+  const Schema* schema = &parsed->schema;
+  CREDENCE_RETURN_IF_ERROR(check_data(*schema, parsed->types, request.data));
   CREDENCE_RETURN_IF_ERROR(check_validity_window(*schema, request, block.time));
   CREDENCE_RETURN_IF_ERROR(check_revocability(*schema, request));
   CREDENCE_RETURN_IF_ERROR(check_link(view_, *schema, attester, request));
@@ -174,9 +198,10 @@ Status Ledger::attest_one(const AccountId& attester, const AttestationRequest& r
 
   Attestation attestation{request, attester, block.time, origin, index};
   const Id id = attestation_id(attestation);
-  CREDENCE_ASSIGN_OR_RETURN(auto existing, view_.get(attestation_key(id)));
+  const Hash256 key = attestation_key(id);
+  CREDENCE_ASSIGN_OR_RETURN(auto existing, view_.get(key));
   if (existing) return Status::invalid("already_exists", "an attestation with this id exists");
-  state_->put(attestation_key(id), encode(AttestationRecord{std::move(attestation), 0, {}}));
+  state_->put(key, encode(AttestationRecord{std::move(attestation), 0, {}}));
   receipt.created.push_back(id);
   return Status::ok();
 }

@@ -142,6 +142,35 @@ TEST_F(LedgerTest, SignatureCheckCanBeSkippedForPreverifiedTransactions) {
   chain.map().discard();
 }
 
+// The ledger keeps parsed schemas between transactions; a schema that was used and then dropped with its block (or
+// rolled back with the transaction that registered it) must not be found afterwards.
+TEST_F(LedgerTest, SchemaCacheFollowsDiscardedWrites) {
+  // Registers `schema` and attests under it in the next block, without committing; returns the schema id.
+  const auto register_and_use = [&](const Schema& schema) {
+    const BlockContext block{chain.height() + 1, chain.now()};
+    auto registered = chain.ledger().apply(chain.sign(registrant, RegisterSchema{schema}), block);
+    EXPECT_TRUE(registered.ok() && registered->ok() && registered->created.size() == 1);
+    const Id id = registered.ok() && !registered->created.empty() ? registered->created.front() : Id{};
+    auto used = chain.ledger().apply(chain.sign(attester, attest_body(request(id))), block);
+    EXPECT_TRUE(used.ok() && used->ok());
+    return id;
+  };
+
+  const Schema dropped = test::make_schema(registrant.id(), "dropped");
+  const Id id = register_and_use(dropped);
+  chain.map().discard();  // the block is dropped: the schema was never registered
+  EXPECT_TRUE(failed(chain, attest_tx(attester, request(id)), "unknown_schema"));
+  // Registered for real, it is found again.
+  EXPECT_EQ(register_schema(dropped), id);
+  EXPECT_TRUE(succeeded(chain, attest_tx(attester, request(id))));
+
+  // A checkpoint rolled back over a registration hides it the same way.
+  const auto before = chain.map().checkpoint();
+  const Id rolled_back = register_and_use(test::make_schema(registrant.id(), "rolled back"));
+  chain.map().rollback(before);
+  EXPECT_TRUE(failed(chain, attest_tx(attester, request(rolled_back)), "unknown_schema"));
+}
+
 TEST_F(LedgerTest, TransactionExpired) {
   Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), 1});
   tx.expires_at = chain.now() - 1;
@@ -876,6 +905,75 @@ TEST(LedgerStorage, AStorageErrorInTheBodyLeavesTheStateUnchanged) {
   auto retry = ledger.apply(stx, BlockContext{1, test::kStartTime});
   ASSERT_TRUE(retry.ok());
   EXPECT_TRUE(retry->ok()) << retry->code;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pinned results
+
+// A fixed history — schemas, batches of attestations across several blocks, a failed batch rolled back, revocations,
+// a recipient limit, a fee and a transfer — must always give the same state roots and the same stored records
+// (docs/state.md: the root formulas and the store layout). Pins them against changes to the map, the store or the
+// ledger made for speed; the values were computed before those changes.
+TEST(LedgerPinned, RootsAndStoredRecordsOfAFixedHistory) {
+  const Account registrant{40};
+  const Account attester{41};
+  const Account other{42};
+  Chain chain{{{registrant.id(), 1'000}, {attester.id(), 1'000}, {other.id(), 1'000}}};
+  const Id score = chain.register_schema(registrant, test::make_schema(registrant.id(), "score"));
+  Schema limited_schema = test::make_schema(registrant.id(), "limited", test::kFlagFields);
+  limited_schema.policy.max_per_recipient = 2;
+  limited_schema.policy.fee = 3;
+  ASSERT_TRUE(limited_schema.normalize().is_ok());
+  const Id limited = chain.register_schema(registrant, limited_schema);
+
+  std::vector<Id> by_attester;
+  std::vector<Id> by_registrant;
+  std::uint64_t serial = 0;
+  for (int block = 0; block < 6; ++block) {
+    chain.advance(10);
+    std::vector<SignedTransaction> txs;
+    for (const Account* who : {&attester, &other}) {
+      Transaction tx = chain.tx(who->id(), Attest{});
+      auto& requests = std::get<Attest>(tx.body).requests;
+      for (int i = 0; i < 60; ++i) {
+        ++serial;
+        requests.push_back(make_request(score, {Recipient::account(crypto::sha256(as_bytes(std::to_string(serial))))},
+                                        test::score_data(serial, "subject " + std::to_string(serial))));
+      }
+      txs.push_back(sign_transaction(std::move(tx), who->key()));
+    }
+    // Three attestations of the limited schema for one recipient: the third breaks the limit of two and the whole
+    // batch rolls back (fees and counters included; only the nonce moves). Every other block sends two, which apply.
+    Transaction capped = chain.tx(registrant.id(), Attest{});
+    for (int i = 0; i < 3; ++i) {
+      std::get<Attest>(capped.body).requests.push_back(make_request(limited, {other.recipient()}, test::flag_data()));
+    }
+    if (block % 2 == 1) std::get<Attest>(capped.body).requests.pop_back();
+    txs.push_back(sign_transaction(std::move(capped), registrant.key()));
+    const std::vector<Receipt> receipts = chain.submit_block(txs);
+    ASSERT_EQ(receipts.size(), 3u);
+    by_attester.insert(by_attester.end(), receipts[0].created.begin(), receipts[0].created.end());
+    by_registrant.insert(by_registrant.end(), receipts[2].created.begin(), receipts[2].created.end());
+  }
+  ASSERT_EQ(by_attester.size(), 360u);
+  ASSERT_EQ(by_registrant.size(), 2u);  // the limit holds: later batches for the same recipient fail
+  Revoke revocations;
+  for (std::size_t i = 0; i < by_attester.size(); i += 7) revocations.revocations.push_back({by_attester[i], "pinned"});
+  EXPECT_TRUE(chain.run(attester, revocations).ok());
+  EXPECT_TRUE(chain.run(registrant, test::revoke_body(by_registrant[0])).ok());
+  EXPECT_TRUE(chain.run(other, Transfer{registrant.id(), 17}).ok());
+
+  crypto::Sha256 roots;
+  for (const Hash256& r : chain.roots()) roots.update(r);
+  crypto::Sha256 records;
+  for (const auto& [key, value] : chain.store().records()) {
+    records.update(encode_u64(key.size())).update(key).update(encode_u64(value.size())).update(value);
+  }
+  EXPECT_EQ(chain.roots().size(), 12u);
+  EXPECT_EQ(codec::hex_encode(chain.root()), "01a77601fb208e007c310d90cc7e7d96e937cf618efe2ba0f2ea06365652eff9");
+  EXPECT_EQ(codec::hex_encode(roots.finish()), "702a949c08c7a91a2672a2f57a633e7b1f89c83d14317efa8f56608a574ed6c4");
+  EXPECT_EQ(chain.store().size(), 1016u);
+  EXPECT_EQ(codec::hex_encode(records.finish()), "cfdc4ffe5a4881f49daada873121adf2113569af84b750255268c69c54086e21");
 }
 
 }  // namespace

@@ -44,7 +44,11 @@ Status check_validity_window(const Schema& schema, const AttestationRequest& req
   return Status::ok();
 }
 
-Status check_data(const Schema& schema, const AttestationData& data, std::optional<ByteView> offledger_data) {
+namespace {
+
+// check_data with the field types given, or (`types` null) parsed only when the data must be decoded.
+Status check_data_with(const Schema& schema, const std::span<const codec::AbiType>* types, const AttestationData& data,
+                       std::optional<ByteView> offledger_data) {
   if (data.location != schema.data_location) {
     return Status::invalid(
         "data_location_mismatch",
@@ -59,13 +63,27 @@ Status check_data(const Schema& schema, const AttestationData& data, std::option
     }
     bytes = *offledger_data;
   }
-  auto types = schema.field_types();
-  if (!types) return Status::error("corrupt_state", types.status().to_string());
-  auto decoded = codec::abi_decode(*types, bytes);
+  Result<std::vector<codec::AbiType>> parsed = std::vector<codec::AbiType>{};
+  if (types == nullptr) {
+    parsed = schema.field_types();
+    if (!parsed) return Status::error("corrupt_state", parsed.status().to_string());
+  }
+  const auto decoded = codec::abi_decode(types != nullptr ? *types : std::span<const codec::AbiType>(*parsed), bytes);
   if (!decoded)
     return Status::invalid("data_mismatch",
                            "data does not decode as (" + schema.fields + "): " + decoded.status().to_string());
   return Status::ok();
+}
+
+}  // namespace
+
+Status check_data(const Schema& schema, const AttestationData& data, std::optional<ByteView> offledger_data) {
+  return check_data_with(schema, nullptr, data, offledger_data);
+}
+
+Status check_data(const Schema& schema, std::span<const codec::AbiType> types, const AttestationData& data,
+                  std::optional<ByteView> offledger_data) {
+  return check_data_with(schema, &types, data, offledger_data);
 }
 
 Status check_revocability(const Schema& schema, const AttestationRequest& request) {

@@ -13,9 +13,11 @@
 //   - ok: every effect applied.
 // apply() returns a Status error only when the state store fails; the state is then unchanged.
 //
-// The Ledger borrows the map, which must outlive it. Not thread-safe.
+// The Ledger borrows the map, which must outlive it. It caches parsed schemas, checked against the state on every
+// use (so any map state, rolled back or not, is read correctly). Not thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,19 @@ class Ledger {
     smt::AuthenticatedMap* map_;
   };
 
+  // A schema as attestations use it: decoded, with its field types parsed.
+  struct ParsedSchema {
+    Hash256 key{};     // schema_key(id)
+    Bytes encoding;    // the state entry it was decoded from
+    Schema schema;
+    std::vector<codec::AbiType> types;
+  };
+  // The schema `id` as the state holds it now (pending writes included), or nullptr if absent. The entry is read
+  // from the state on every call and reused only if its bytes equal the cached ones, so a registration that was
+  // rolled back or discarded is never seen; a hit saves decoding and type parsing. The pointer is valid until the
+  // next call.
+  Result<const ParsedSchema*> parsed_schema(const Id& id);
+
   Status apply_body(const Transaction& tx, const Id& tx_id, const BlockContext& block, Receipt& receipt);
   Status register_schema(const AccountId& author, const RegisterSchema& body, Receipt& receipt);
   Status attest(const AccountId& attester, const Attest& body, const Id& origin, const BlockContext& block,
@@ -88,6 +103,7 @@ class Ledger {
   smt::AuthenticatedMap* state_;
   MapView view_;
   std::uint64_t chain_id_;
+  std::map<Id, ParsedSchema> schemas_;  // by schema id; bounded by kMaxCachedSchemas
 };
 
 }  // namespace credence::core

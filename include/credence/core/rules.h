@@ -5,6 +5,8 @@
 // not be read. Checks only read state; they are pure functions of (view, arguments).
 #pragma once
 
+#include <span>
+
 #include "credence/core/objects.h"
 #include "credence/core/state.h"
 
@@ -18,6 +20,9 @@ Status check_validity_window(const Schema& schema, const AttestationRequest& req
 // fields (data_mismatch). Off-ledger data is checked only when `offledger_data` is given: its SHA-256 must match
 // (data_hash_mismatch) and it must decode (data_mismatch).
 Status check_data(const Schema& schema, const AttestationData& data, std::optional<ByteView> offledger_data = {});
+// The same, given the schema's parsed field types (schema.field_types()), for callers that keep them.
+Status check_data(const Schema& schema, std::span<const codec::AbiType> types, const AttestationData& data,
+                  std::optional<ByteView> offledger_data = {});
 
 // A revocable attestation under an irrevocable schema (irrevocable_schema).
 Status check_revocability(const Schema& schema, const AttestationRequest& request);
