@@ -8,7 +8,8 @@
 //  - BM_ApplyBlock: one block of 1,000 attestations — 1,000 attest transactions of one request each (batch:1) or 10
 //    of 100 (batch:100) — applied with SignatureCheck::already_verified (verify:0) or ::verify (verify:1), INCLUDING
 //    the block's commit (the state root computation). items_per_second counts attestations; the counters split the
-//    time into apply and commit and give the root update cost per state write.
+//    time into apply and commit and give the root update cost per state write, with its SHA-256 calls, page reads
+//    and store operations per write.
 //  - BM_Ed25519Verify*: the raw signature check in this binary (libsodium crypto_sign_verify_detached, and our
 //    verification rule with the key parsed from bytes as the ledger does) over a real attest transaction, so the
 //    signature share of verify:1 is visible.
@@ -237,7 +238,7 @@ void BM_ApplyBlock(benchmark::State& state) {
   const bool verify = state.range(2) != 0;
   const SignatureCheck check = verify ? SignatureCheck::verify : SignatureCheck::already_verified;
   double apply_ns = 0, commit_ns = 0;
-  std::size_t writes = 0, hashes = 0, blocks = 0;
+  std::size_t writes = 0, hashes = 0, page_reads = 0, store_ops = 0, blocks = 0;
   for (auto _ : state) {
     state.PauseTiming();
     const auto txs = next_transactions(w, kBlockAttestations / batch, batch, verify);
@@ -247,6 +248,8 @@ void BM_ApplyBlock(benchmark::State& state) {
     commit_ns += cost.commit_ns;
     writes += cost.stats.writes;
     hashes += cost.stats.hashes;
+    page_reads += cost.stats.page_reads;
+    store_ops += cost.stats.store_ops;
     ++blocks;
   }
   const double attestations = static_cast<double>(blocks * kBlockAttestations);
@@ -256,6 +259,8 @@ void BM_ApplyBlock(benchmark::State& state) {
   state.counters["writes_per_block"] = static_cast<double>(writes) / static_cast<double>(blocks);
   state.counters["commit_ns_per_write"] = commit_ns / static_cast<double>(writes);
   state.counters["hashes_per_write"] = static_cast<double>(hashes) / static_cast<double>(writes);
+  state.counters["page_reads_per_write"] = static_cast<double>(page_reads) / static_cast<double>(writes);
+  state.counters["store_ops_per_write"] = static_cast<double>(store_ops) / static_cast<double>(writes);
   state.counters["entries_after"] = static_cast<double>(w.ids.size());
   state.counters["setup_s"] = w.setup_seconds;
   state.counters["sha256_65B_ns"] = sha256_65_ns();
