@@ -118,6 +118,7 @@ Api::Api(const std::string& url, std::chrono::milliseconds timeout) : client_(st
   client_->set_read_timeout(s.count(), us.count());
   client_->set_write_timeout(s.count(), us.count());
   client_->set_keep_alive(true);
+  client_->set_tcp_nodelay(true);  // request headers and body are separate writes; see the server's note
 }
 
 Api::~Api() = default;

@@ -811,6 +811,9 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   server->set_payload_max_length(impl.max_body);
   server->set_keep_alive_timeout(2);  // seconds an idle keep-alive connection may hold a worker
+  // A response goes out as headers then body; with Nagle the body waits for the client's delayed ACK (~40 ms on
+  // Linux) on every keep-alive request.
+  server->set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which would let a second node bind the same port and silently share
   // its traffic; SO_REUSEADDR alone still allows a quick restart.
   server->set_socket_options([](socket_t sock) {
