@@ -280,6 +280,17 @@ struct Replica {
     require(v.ok());
     return *v;
   }
+  // Native amounts: the supply is a u64 sum of allocations, so every balance fits in 64 bits.
+  std::uint64_t amount(const Hash256& key) const {
+    auto v = load_u256(ledger->view(), key);
+    require(v.ok() && v->fits_u64());
+    return v->low_u64();
+  }
+  std::uint64_t native_supply() const {
+    auto native = load_asset(ledger->view(), kNativeAsset);
+    require(native.ok() && native->has_value() && (*native)->supply.fits_u64());
+    return (*native)->supply.low_u64();
+  }
 
   MemoryNodeStore store;
   FaultyStore faulty;  // the map's store: `store`, with failures injected on request
@@ -800,25 +811,25 @@ class Run {
     Transfer t;
     t.to = f_.accounts[pick(in.byte(), kAccountCount)];
     const std::uint8_t amount = in.byte();
-    const std::uint64_t balance = main_.u64(balance_key(f_.accounts[author]));
+    const std::uint64_t balance = main_.amount(balance_key(f_.accounts[author]));
     switch (amount % 6) {
       case 0:
-        t.amount = 1 + std::uint64_t{in.byte()};
+        t.amount = U256::from_u64(1 + std::uint64_t{in.byte()});
         break;
       case 1:
-        t.amount = balance;
+        t.amount = U256::from_u64(balance);
         break;
       case 2:
-        t.amount = balance + 1;
+        t.amount = U256::from_u64(balance + 1);
         break;
       case 3:
-        t.amount = 0;
+        t.amount = U256();
         break;
       case 4:
-        t.amount = kNever;
+        t.amount = U256::from_u64(kNever);
         break;
       default:
-        t.amount = kAllocation / 2;
+        t.amount = U256::from_u64(kAllocation / 2);
         break;
     }
     seal_and_submit(env, author, t);
@@ -866,12 +877,12 @@ class Run {
   void check_accounts() {
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < kAccountCount; ++i) {
-      const std::uint64_t balance = main_.u64(balance_key(f_.accounts[i]));
-      require(balance == shadow_.u64(balance_key(f_.accounts[i])));
+      const std::uint64_t balance = main_.amount(balance_key(f_.accounts[i]));
+      require(balance == shadow_.amount(balance_key(f_.accounts[i])));
       require(total + balance >= total);
       total += balance;
     }
-    require(total == f_.supply && main_.u64(meta_key("supply")) == f_.supply);
+    require(total == f_.supply && main_.native_supply() == f_.supply);
     for (std::size_t i = 0; i < kKeyCount; ++i) {
       require(main_.u64(nonce_key(f_.accounts[i])) == nonces_[i]);
       require(main_.u64(delegation_nonce_key(f_.accounts[i])) == delegation_nonces_[i]);

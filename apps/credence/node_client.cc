@@ -92,6 +92,7 @@ Result<NodeReply> send(const std::string& base, httplib::Request& req, time_t re
     client.set_read_timeout(read_timeout_s);
     client.set_write_timeout(read_timeout_s);
     client.set_keep_alive(false);
+    client.set_tcp_nodelay(true);  // headers and body are separate writes: do not hold the body for an ACK
     auto res = client.send(req);
     if (too_large) {
       return Status::error("bad_response",

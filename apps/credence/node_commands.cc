@@ -467,7 +467,8 @@ int run_revoke(Session& s, const RevokeArgs& a) {
 struct TransferArgs {
   std::string key;
   std::string to;
-  std::uint64_t amount = 0;
+  std::string amount;
+  std::string asset;  // empty: the native token
   SubmitOptions submit;
 };
 
@@ -477,11 +478,117 @@ int run_transfer(Session& s, const TransferArgs& a) {
   auto to = codec::hex_decode_fixed<32>(a.to);
   if (!to)
     return s.fail(Status::invalid(to.status().code(), "--to (an account, 32-byte hex): " + to.status().message()));
-  if (a.amount == 0) return s.fail(Status::invalid("bad_arguments", "--amount must be positive"));
-  return submit(s, *key, core::Transfer{*to, a.amount}, a.submit,
+  auto amount = codec::U256::parse_decimal(a.amount);
+  if (!amount) return s.fail(Status::invalid("bad_arguments", "--amount: " + amount.status().message()));
+  if (amount->is_zero()) return s.fail(Status::invalid("bad_arguments", "--amount must be positive"));
+  core::Id asset = core::kNativeAsset;
+  if (!a.asset.empty()) {
+    auto parsed = codec::hex_decode_fixed<32>(a.asset);
+    if (!parsed) return s.fail(Status::invalid("bad_arguments", "--asset (an asset id, 32-byte hex): " +
+                                                                  parsed.status().message()));
+    asset = *parsed;
+  }
+  return submit(s, *key, core::Transfer{*to, *amount, asset}, a.submit,
                 [&s](const std::vector<std::string>&, const Json& server) {
                   return s.print(string_or(server, "id", "committed"), server);
                 });
+}
+
+// ---- assets
+
+Result<codec::U256> parse_amount(const std::string& flag, const std::string& text) {
+  auto v = codec::U256::parse_decimal(text);
+  if (!v) return Status::invalid("bad_arguments", flag + ": " + v.status().message());
+  return *v;
+}
+
+struct AssetCreateArgs {
+  std::string key;
+  std::string symbol;
+  std::string name;
+  std::uint64_t decimals = 0;
+  std::string initial_supply;
+  std::string max_supply;  // empty: fixed at the initial supply
+  SubmitOptions submit;
+};
+
+int run_asset_create(Session& s, const AssetCreateArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  core::AssetDefinition d;
+  d.symbol = a.symbol;
+  d.name = a.name;
+  if (a.decimals > core::kMaxDecimals) {
+    return s.fail(Status::invalid("bad_arguments", "--decimals must be at most " + std::to_string(core::kMaxDecimals)));
+  }
+  d.decimals = static_cast<std::uint8_t>(a.decimals);
+  auto initial = parse_amount("--initial-supply", a.initial_supply);
+  if (!initial) return s.fail(initial.status());
+  d.initial_supply = *initial;
+  d.max_supply = *initial;
+  if (!a.max_supply.empty()) {
+    auto max = parse_amount("--max-supply", a.max_supply);
+    if (!max) return s.fail(max.status());
+    d.max_supply = *max;
+  }
+  if (Status st = d.validate(); !st.is_ok()) return s.fail(st);  // the node would refuse it (bad_asset)
+  return submit(s, *key, core::CreateAsset{d}, a.submit, [&s](const std::vector<std::string>& ids, const Json& server) {
+    return print_created(s, ids, server, "asset");
+  });
+}
+
+struct MintArgs {
+  std::string key;
+  std::string asset;
+  std::string to;
+  std::string amount;
+  SubmitOptions submit;
+};
+
+int run_asset_mint(Session& s, const MintArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  auto asset = parse_id("--asset", a.asset);
+  if (!asset) return s.fail(asset.status());
+  auto to = codec::hex_decode_fixed<32>(a.to);
+  if (!to) return s.fail(Status::invalid("bad_arguments", "--to (an account, 32-byte hex): " + to.status().message()));
+  auto amount = parse_amount("--amount", a.amount);
+  if (!amount) return s.fail(amount.status());
+  if (amount->is_zero()) return s.fail(Status::invalid("bad_arguments", "--amount must be positive"));
+  return submit(s, *key, core::Mint{*asset, *to, *amount}, a.submit,
+                [&s](const std::vector<std::string>&, const Json& server) {
+                  return s.print(string_or(server, "id", "committed"), server);
+                });
+}
+
+int run_asset_get(Session& s, const std::string& id_text) {
+  auto id = parse_id("asset id", id_text);
+  if (!id) return s.fail(id.status());
+  auto reply = s.get("/v1/assets/" + hex(*id));
+  if (!reply) return s.fail(reply.status());
+  std::string t;
+  for (const char* field : {"id", "symbol", "name", "issuer", "supply", "max_supply"}) {
+    t += std::string(field) + ": " + string_or(*reply, field, "?") + "\n";
+  }
+  t += "decimals: " + std::to_string(reply->value("decimals", 0)) + "\n";
+  t += std::string("fixed supply: ") + (reply->value("fixed_supply", false) ? "yes" : "no");
+  return s.print(t, *reply);
+}
+
+int run_balance(Session& s, const std::string& account_text, const std::string& asset_text) {
+  auto account = codec::hex_decode_fixed<32>(account_text);
+  if (!account) {
+    return s.fail(Status::invalid("bad_arguments", "account (32-byte hex): " + account.status().message()));
+  }
+  std::string path = "/v1/accounts/" + hex(*account);
+  if (!asset_text.empty()) {
+    auto asset = parse_id("--asset", asset_text);
+    if (!asset) return s.fail(asset.status());
+    path += "?asset=" + hex(*asset);
+  }
+  auto reply = s.get(path);
+  if (!reply) return s.fail(reply.status());
+  return s.print(string_or(*reply, "balance", "?"), *reply);
 }
 
 // Text view of a record; with the schema, the data decoded to its ABI JSON view.
@@ -815,13 +922,51 @@ void register_node_commands(CLI::App& app, const Output& out, const NodeOptions&
     cmd->callback([&exit_code, session, a] { exit_code = run_revoke(*session(), *a); });
   }
   {
-    auto* cmd = app.add_subcommand("transfer", "Transfer native tokens; prints the transaction id");
+    auto* cmd = app.add_subcommand("transfer", "Transfer tokens (native unless --asset); prints the transaction id");
     auto a = std::make_shared<TransferArgs>();
     cmd->add_option("--key", a->key, "sender's ed25519 key file")->required();
     cmd->add_option("--to", a->to, "receiving account (0x + 64 hex)")->required();
-    cmd->add_option("--amount", a->amount, "native units")->required();
+    cmd->add_option("--amount", a->amount, "amount in the asset's smallest units (decimal, up to 2^256 - 1)")
+        ->required();
+    cmd->add_option("--asset", a->asset, "asset id (0x + 64 hex); default: the native token");
     add_submit_flags(cmd, a->submit);
     cmd->callback([&exit_code, session, a] { exit_code = run_transfer(*session(), *a); });
+  }
+  {
+    auto* group = app.add_subcommand("asset", "Assets on the node: create, mint, get");
+    group->require_subcommand(1);
+    auto* create = group->add_subcommand("create", "Create an asset issued by the key's account; prints its id");
+    auto c = std::make_shared<AssetCreateArgs>();
+    create->add_option("--key", c->key, "issuer's ed25519 key file")->required();
+    create->add_option("--symbol", c->symbol, "1..16 characters from A-Z a-z 0-9 - .")->required();
+    create->add_option("--name", c->name, "name (up to 128 bytes)");
+    create->add_option("--decimals", c->decimals, "display decimals (0..36)");
+    create->add_option("--initial-supply", c->initial_supply, "credited to the issuer (decimal)")->required();
+    create->add_option("--max-supply", c->max_supply, "cap for later minting (decimal); default: a fixed supply");
+    add_submit_flags(create, c->submit);
+    create->callback([&exit_code, session, c] { exit_code = run_asset_create(*session(), *c); });
+
+    auto* mint = group->add_subcommand("mint", "Mint more of an asset (issuer only, up to its max supply)");
+    auto m = std::make_shared<MintArgs>();
+    mint->add_option("--key", m->key, "issuer's ed25519 key file")->required();
+    mint->add_option("--asset", m->asset, "asset id (0x + 64 hex)")->required();
+    mint->add_option("--to", m->to, "receiving account (0x + 64 hex)")->required();
+    mint->add_option("--amount", m->amount, "amount (decimal)")->required();
+    add_submit_flags(mint, m->submit);
+    mint->callback([&exit_code, session, m] { exit_code = run_asset_mint(*session(), *m); });
+
+    auto* get = group->add_subcommand("get", "Show an asset (0x00…00 is the native token)");
+    auto id = std::make_shared<std::string>();
+    get->add_option("id", *id, "asset id")->required();
+    get->callback([&exit_code, session, id] { exit_code = run_asset_get(*session(), *id); });
+  }
+  {
+    auto* cmd = app.add_subcommand("balance", "Balance of an account (native token unless --asset)");
+    auto account = std::make_shared<std::string>();
+    auto asset = std::make_shared<std::string>();
+    cmd->add_option("account", *account, "account (0x + 64 hex)")->required();
+    cmd->add_option("--asset", *asset, "asset id (0x + 64 hex)");
+    cmd->callback([&exit_code, session, account, asset] { exit_code = run_balance(*session(), *account, *asset); });
   }
   {
     auto* group = app.get_subcommand("attestation");

@@ -191,7 +191,7 @@ class World {
         return chain.sign(a, test::attest_body(q));
       }
       case Action::transfer_from_another: {
-        Transaction tx = chain.tx(attester.id(), Transfer{entitled ? stranger.id() : a.id(), 100});
+        Transaction tx = chain.tx(attester.id(), Transfer{entitled ? stranger.id() : a.id(), codec::U256::from_u64(100)});
         return entitled ? sign_transaction(tx, attester.key())
                         : test::resign_with(sign_transaction(tx, attester.key()), a.key());
       }

@@ -74,7 +74,7 @@ Genesis genesis_for(const Account& funded) {
 }
 
 SignedTransaction transfer(const Account& from, std::uint64_t nonce, const AccountId& to, std::uint64_t amount) {
-  return sign_transaction(Transaction{kChainId, from.id(), nonce, kStartTime + 3600, Transfer{to, amount}}, from.key());
+  return sign_transaction(Transaction{kChainId, from.id(), nonce, kStartTime + 3600, Transfer{to, codec::U256::from_u64(amount)}}, from.key());
 }
 
 TEST(Chain, BuildsBlocksThatAnotherNodeReplaysToTheSameRoot) {

@@ -26,14 +26,16 @@ Status Ledger::apply_genesis(const Genesis& genesis) {
     return Status::invalid("not_empty", "genesis applies to an empty state only");
   }
   if (genesis.chain_id != chain_id_) return Status::invalid("bad_chain_id", "genesis is for another chain");
+  // The native supply is fixed here and kept within 64 bits (as the node's config caps it), so fees and native
+  // amounts never need more.
   std::uint64_t supply = 0;
   for (const auto& [account, amount] : genesis.allocations) {
     if (supply + amount < supply) return Status::invalid("overflow", "genesis allocations overflow the supply");
     supply += amount;
-    CREDENCE_RETURN_IF_ERROR(add_to_u64(balance_key(account), amount, false));
+    CREDENCE_RETURN_IF_ERROR(add_amount(balance_key(account), U256::from_u64(amount), false));
   }
   state_->put(meta_key("chain"), encode_u64(genesis.chain_id));
-  state_->put(meta_key("supply"), encode_u64(supply));
+  state_->put(asset_key(kNativeAsset), encode(native_asset_record(U256::from_u64(supply))));
   return Status::ok();
 }
 
@@ -126,9 +128,13 @@ Status Ledger::apply_body(const Transaction& tx, const Id& tx_id, const BlockCon
           return mark_ids(tx.author, b.ids, true, block);
         } else if constexpr (std::is_same_v<T, Timestamp>) {
           return mark_ids(tx.author, b.ids, false, block);
+        } else if constexpr (std::is_same_v<T, Transfer>) {
+          return transfer(tx.author, b.to, b.asset, b.amount);
+        } else if constexpr (std::is_same_v<T, CreateAsset>) {
+          return create_asset(tx.author, b, tx_id, receipt);
         } else {
-          static_assert(std::is_same_v<T, Transfer>);
-          return transfer(tx.author, b.to, b.amount);
+          static_assert(std::is_same_v<T, Mint>);
+          return mint(tx.author, b);
         }
       },
       tx.body);
@@ -189,7 +195,7 @@ Status Ledger::attest_one(const AccountId& attester, const AttestationRequest& r
     }
   }
   if (schema->policy.fee != 0) {
-    const Status paid = transfer(attester, schema->registrant, schema->policy.fee);
+    const Status paid = transfer(attester, schema->registrant, kNativeAsset, U256::from_u64(schema->policy.fee));
     if (paid.code() == "insufficient_balance") {
       return Status::invalid("insufficient_balance", "the schema's fee is " + std::to_string(schema->policy.fee));
     }
@@ -290,12 +296,6 @@ Status Ledger::add_to_u64(const Hash256& key, std::uint64_t delta, bool subtract
     state_->put(key, encode_u64(v));
   }
   return Status::ok();
-}
-
-Status Ledger::transfer(const AccountId& from, const AccountId& to, std::uint64_t amount) {
-  if (amount == 0) return Status::invalid("bad_transaction", "transfer amount must be positive");
-  CREDENCE_RETURN_IF_ERROR(add_to_u64(balance_key(from), amount, true));
-  return add_to_u64(balance_key(to), amount, false);
 }
 
 }  // namespace credence::core

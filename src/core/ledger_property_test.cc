@@ -248,13 +248,13 @@ class Model {
     auto map = smt::AuthenticatedMap::open(store);
     EXPECT_TRUE(map.ok());
     map->put(meta_key("chain"), encode_u64(test::kChainId));
-    map->put(meta_key("supply"), encode_u64(supply_));
+    map->put(asset_key(kNativeAsset), encode(native_asset_record(U256::from_u64(supply_))));
     for (const auto& [id, s] : schemas_) map->put(schema_key(id), encode(s));
     for (const auto& [id, r] : attestations_) map->put(attestation_key(id), encode(r));
     for (const auto& [a, n] : nonces_) map->put(nonce_key(a), encode_u64(n));
     for (const auto& [a, n] : delegation_nonces_) map->put(delegation_nonce_key(a), encode_u64(n));
     for (const auto& [a, b] : balances_) {
-      if (b != 0) map->put(balance_key(a), encode_u64(b));
+      if (b != 0) map->put(balance_key(a), encode_u256(U256::from_u64(b)));
     }
     for (const auto& [k, n] : counts_) {
       if (n != 0) map->put(k, encode_u64(n));
@@ -312,8 +312,9 @@ class Model {
           b->ids, now, "already_timestamped", [](const Id& id) { return timestamp_key(id); }, timestamps_);
     }
     const auto& t = std::get<Transfer>(tx.body);
-    if (t.amount == 0) return "bad_transaction";
-    return move(tx.author, t.to, t.amount);
+    if (t.amount.is_zero()) return "bad_transaction";
+    if (!t.amount.fits_u64()) return "insufficient_balance";  // the native supply fits in 64 bits
+    return move(tx.author, t.to, t.amount.low_u64());
   }
 
   std::string register_schema(const AccountId& author, Schema s, std::vector<Id>& created) {
@@ -551,7 +552,7 @@ class Generator {
     if (kind < 75) return {RevokeOffchain{offchain_ids()}};
     if (kind < 81) return {Timestamp{offchain_ids()}};
     const std::uint64_t amount = d_.chance(5) ? 0 : 1 + d_.below(d_.chance(20) ? 1000 : 100);
-    return {Transfer{acct(d_.below(kAccounts)), amount}};
+    return {Transfer{acct(d_.below(kAccounts)), codec::U256::from_u64(amount)}};
   }
 
   // An attestation under a schema that requires accreditation, usually by an account that some accreditation

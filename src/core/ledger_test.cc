@@ -91,13 +91,13 @@ TEST_F(LedgerTest, GenesisRefusesANonEmptyStateAnotherChainAndOverflow) {
   // Allocations summing to exactly 2^64 - 1 are fine (the same account twice adds up).
   map->discard();
   EXPECT_TRUE(ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), UINT64_MAX - 1}, {bob.id(), 1}}}).is_ok());
-  auto v = load_u64(ledger.view(), balance_key(bob.id()));
+  auto v = load_u256(ledger.view(), balance_key(bob.id()));
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(*v, UINT64_MAX);
+  EXPECT_EQ(*v, codec::U256::from_u64(UINT64_MAX));
 }
 
 TEST_F(LedgerTest, BlockTimeZeroIsALocalError) {
-  const SignedTransaction stx = chain.sign(attester, Transfer{bob.id(), 1});
+  const SignedTransaction stx = chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)});
   auto r = chain.ledger().apply(stx, BlockContext{1, 0});
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().is_error());
@@ -108,7 +108,7 @@ TEST_F(LedgerTest, BlockTimeZeroIsALocalError) {
 // Envelope: rejected, nothing changes
 
 TEST_F(LedgerTest, BadChainId) {
-  Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), 1});
+  Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), codec::U256::from_u64(1)});
   tx.chain_id = test::kOtherChainId;
   EXPECT_TRUE(rejected(chain, sign_transaction(tx, attester.key()), "bad_chain_id"));
 }
@@ -116,24 +116,24 @@ TEST_F(LedgerTest, BadChainId) {
 TEST_F(LedgerTest, BadSignature) {
   // Signed by someone else, or changed after signing.
   EXPECT_TRUE(
-      rejected(chain, test::resign_with(chain.sign(attester, Transfer{bob.id(), 1}), stranger.key()), "bad_signature"));
-  SignedTransaction stx = chain.sign(attester, Transfer{bob.id(), 1});
-  std::get<Transfer>(stx.tx.body).amount = 500;
+      rejected(chain, test::resign_with(chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)}), stranger.key()), "bad_signature"));
+  SignedTransaction stx = chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)});
+  std::get<Transfer>(stx.tx.body).amount = codec::U256::from_u64(500);
   EXPECT_TRUE(rejected(chain, stx, "bad_signature"));
 }
 
 TEST_F(LedgerTest, InvalidPublicKeyAndNonCanonicalSignature) {
-  SignedTransaction stx = chain.sign(attester, Transfer{bob.id(), 1});
+  SignedTransaction stx = chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)});
   stx.tx.author = AccountId{1};  // encodes the identity point (small order)
   EXPECT_TRUE(rejected(chain, stx, "invalid_public_key"));
-  SignedTransaction high_s = chain.sign(attester, Transfer{bob.id(), 1});
+  SignedTransaction high_s = chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)});
   std::fill(high_s.signature.begin() + 32, high_s.signature.end(), 0xff);
   EXPECT_TRUE(rejected(chain, high_s, "non_canonical_s"));
 }
 
 TEST_F(LedgerTest, SignatureCheckCanBeSkippedForPreverifiedTransactions) {
   // already_verified trusts the caller: a forged signature then goes through (the node verifies on admission).
-  const SignedTransaction forged = test::resign_with(chain.sign(attester, Transfer{bob.id(), 1}), stranger.key());
+  const SignedTransaction forged = test::resign_with(chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)}), stranger.key());
   auto r =
       chain.ledger().apply(forged, BlockContext{chain.height() + 1, chain.now()}, SignatureCheck::already_verified);
   ASSERT_TRUE(r.ok());
@@ -172,7 +172,7 @@ TEST_F(LedgerTest, SchemaCacheFollowsDiscardedWrites) {
 }
 
 TEST_F(LedgerTest, TransactionExpired) {
-  Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), 1});
+  Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), codec::U256::from_u64(1)});
   tx.expires_at = chain.now() - 1;
   EXPECT_TRUE(rejected(chain, sign_transaction(tx, attester.key()), "transaction_expired"));
   tx.expires_at = chain.now();  // still valid in a block at exactly its expiry
@@ -180,14 +180,14 @@ TEST_F(LedgerTest, TransactionExpired) {
 }
 
 TEST_F(LedgerTest, BadNonce) {
-  Transaction ahead = chain.tx(attester.id(), Transfer{bob.id(), 1});
+  Transaction ahead = chain.tx(attester.id(), Transfer{bob.id(), codec::U256::from_u64(1)});
   ahead.nonce += 1;
   EXPECT_TRUE(rejected(chain, sign_transaction(ahead, attester.key()), "bad_nonce"));
   // Replaying an included transaction, successful or failed, is refused: its nonce is spent.
-  const SignedTransaction ok = chain.sign(attester, Transfer{bob.id(), 1});
+  const SignedTransaction ok = chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(1)});
   EXPECT_TRUE(succeeded(chain, ok));
   EXPECT_TRUE(rejected(chain, ok, "bad_nonce"));
-  const SignedTransaction bad = chain.sign(attester, Transfer{bob.id(), 0});
+  const SignedTransaction bad = chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(0)});
   EXPECT_TRUE(failed(chain, bad, "bad_transaction"));
   EXPECT_TRUE(rejected(chain, bad, "bad_nonce"));
   EXPECT_EQ(chain.nonce(attester.id()), 2u);
@@ -196,7 +196,7 @@ TEST_F(LedgerTest, BadNonce) {
 
 TEST_F(LedgerTest, EnvelopeChecksComeBeforeTheBody) {
   // A body that would fail is still just rejected when the envelope is wrong: no nonce is consumed.
-  Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), 0});
+  Transaction tx = chain.tx(attester.id(), Transfer{bob.id(), codec::U256::from_u64(0)});
   tx.chain_id = test::kOtherChainId;
   EXPECT_TRUE(rejected(chain, sign_transaction(tx, attester.key()), "bad_chain_id"));
   EXPECT_EQ(chain.nonce(attester.id()), 0u);
@@ -558,7 +558,7 @@ TEST_F(LedgerTest, InsufficientBalanceForAFee) {
   const Id schema = schema_with([](Schema& s) { s.policy.fee = 10; });
   EXPECT_TRUE(failed(chain, attest_tx(poor, request(schema)), "insufficient_balance"));
   // A batch the attester can pay for only in part leaves no trace.
-  EXPECT_TRUE(succeeded(chain, chain.sign(attester, Transfer{poor.id(), 25})));
+  EXPECT_TRUE(succeeded(chain, chain.sign(attester, Transfer{poor.id(), codec::U256::from_u64(25)})));
   Attest batch{{request(schema), request(schema), request(schema)}};
   EXPECT_TRUE(failed(chain, chain.sign(poor, batch), "insufficient_balance"));
   EXPECT_EQ(chain.balance(poor.id()), 25u);
@@ -567,20 +567,20 @@ TEST_F(LedgerTest, InsufficientBalanceForAFee) {
 }
 
 TEST_F(LedgerTest, Transfers) {
-  EXPECT_TRUE(succeeded(chain, chain.sign(attester, Transfer{bob.id(), 300})));
+  EXPECT_TRUE(succeeded(chain, chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(300)})));
   EXPECT_EQ(chain.balance(attester.id()), kRich - 300);
   EXPECT_EQ(chain.balance(bob.id()), 300u);
-  EXPECT_TRUE(succeeded(chain, chain.sign(bob, Transfer{bob.id(), 300})));  // to oneself
+  EXPECT_TRUE(succeeded(chain, chain.sign(bob, Transfer{bob.id(), codec::U256::from_u64(300)})));  // to oneself
   EXPECT_EQ(chain.balance(bob.id()), 300u);
-  EXPECT_TRUE(succeeded(chain, chain.sign(bob, Transfer{poor.id(), 300})));  // everything
+  EXPECT_TRUE(succeeded(chain, chain.sign(bob, Transfer{poor.id(), codec::U256::from_u64(300)})));  // everything
   EXPECT_FALSE(chain.has(balance_key(bob.id())));                            // zero balances leave no entry
   EXPECT_EQ(total_balance(), kSupply);
 }
 
 TEST_F(LedgerTest, InsufficientBalance) {
-  EXPECT_TRUE(failed(chain, chain.sign(attester, Transfer{bob.id(), kRich + 1}), "insufficient_balance"));
-  EXPECT_TRUE(failed(chain, chain.sign(poor, Transfer{bob.id(), 1}), "insufficient_balance"));
-  EXPECT_TRUE(failed(chain, chain.sign(attester, Transfer{bob.id(), UINT64_MAX}), "insufficient_balance"));
+  EXPECT_TRUE(failed(chain, chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(kRich + 1)}), "insufficient_balance"));
+  EXPECT_TRUE(failed(chain, chain.sign(poor, Transfer{bob.id(), codec::U256::from_u64(1)}), "insufficient_balance"));
+  EXPECT_TRUE(failed(chain, chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(UINT64_MAX)}), "insufficient_balance"));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -625,7 +625,7 @@ TEST_F(LedgerTest, RevokeBatchIsAllOrNothing) {
 TEST_F(LedgerTest, BlocksOfSeveralTransactionsSeeEachOthersWrites) {
   const Id schema = score_schema();
   const SignedTransaction t0 = attest_tx(attester, request(schema));
-  Transaction t1 = chain.tx(attester.id(), Transfer{bob.id(), 5});
+  Transaction t1 = chain.tx(attester.id(), Transfer{bob.id(), codec::U256::from_u64(5)});
   t1.nonce = 1;
   const auto receipts = chain.submit_block({t0, sign_transaction(t1, attester.key()), t0});
   ASSERT_EQ(receipts.size(), 3u);
@@ -817,7 +817,7 @@ TEST_F(LedgerTest, TimestampRegistry) {
 TEST_F(LedgerTest, BadTransaction) {
   const Id schema = score_schema();
   const Id id = chain.attest(attester, request(schema));
-  EXPECT_TRUE(failed(chain, chain.sign(attester, Transfer{bob.id(), 0}), "bad_transaction"));
+  EXPECT_TRUE(failed(chain, chain.sign(attester, Transfer{bob.id(), codec::U256::from_u64(0)}), "bad_transaction"));
   EXPECT_TRUE(failed(chain, chain.sign(attester, Attest{}), "bad_transaction"));
   EXPECT_TRUE(failed(chain, chain.sign(attester, Revoke{}), "bad_transaction"));
   EXPECT_TRUE(failed(chain, chain.sign(attester, RevokeOffchain{}), "bad_transaction"));
@@ -888,7 +888,7 @@ TEST(LedgerStorage, AStorageErrorInTheBodyLeavesTheStateUnchanged) {
   Transaction tx;
   tx.chain_id = test::kChainId;
   tx.expires_at = test::kStartTime + 10;
-  tx.body = Transfer{to.id(), 5};
+  tx.body = Transfer{to.id(), codec::U256::from_u64(5)};
   const SignedTransaction stx = sign_transaction(tx, author.key());
   store.fail_after(1);  // the nonce read succeeds, the balance read fails
   auto r = ledger.apply(stx, BlockContext{1, test::kStartTime});
@@ -913,7 +913,8 @@ TEST(LedgerStorage, AStorageErrorInTheBodyLeavesTheStateUnchanged) {
 // A fixed history — schemas, batches of attestations across several blocks, a failed batch rolled back, revocations,
 // a recipient limit, a fee and a transfer — must always give the same state roots and the same stored records
 // (docs/state.md: the root formulas and the store layout). Pins them against changes to the map, the store or the
-// ledger made for speed; the values were computed before those changes.
+// ledger made for speed; the values were computed before those changes. Re-pinned once, deliberately, when balances
+// became 32-byte U256 entries and the native supply moved into the native asset record (the token layer).
 TEST(LedgerPinned, RootsAndStoredRecordsOfAFixedHistory) {
   const Account registrant{40};
   const Account attester{41};
@@ -961,7 +962,7 @@ TEST(LedgerPinned, RootsAndStoredRecordsOfAFixedHistory) {
   for (std::size_t i = 0; i < by_attester.size(); i += 7) revocations.revocations.push_back({by_attester[i], "pinned"});
   EXPECT_TRUE(chain.run(attester, revocations).ok());
   EXPECT_TRUE(chain.run(registrant, test::revoke_body(by_registrant[0])).ok());
-  EXPECT_TRUE(chain.run(other, Transfer{registrant.id(), 17}).ok());
+  EXPECT_TRUE(chain.run(other, Transfer{registrant.id(), codec::U256::from_u64(17)}).ok());
 
   crypto::Sha256 roots;
   for (const Hash256& r : chain.roots()) roots.update(r);
@@ -970,10 +971,10 @@ TEST(LedgerPinned, RootsAndStoredRecordsOfAFixedHistory) {
     records.update(encode_u64(key.size())).update(key).update(encode_u64(value.size())).update(value);
   }
   EXPECT_EQ(chain.roots().size(), 12u);
-  EXPECT_EQ(codec::hex_encode(chain.root()), "01a77601fb208e007c310d90cc7e7d96e937cf618efe2ba0f2ea06365652eff9");
-  EXPECT_EQ(codec::hex_encode(roots.finish()), "702a949c08c7a91a2672a2f57a633e7b1f89c83d14317efa8f56608a574ed6c4");
+  EXPECT_EQ(codec::hex_encode(chain.root()), "81bb9f85ab527ea43a193ae6c2453e60080a1f29ca509b7be7cf79d0ccda6300");
+  EXPECT_EQ(codec::hex_encode(roots.finish()), "9a9abd4d7532aba1996389a8c18d5190dba2e83f4786edb32ffdfef185dd9f33");
   EXPECT_EQ(chain.store().size(), 1016u);
-  EXPECT_EQ(codec::hex_encode(records.finish()), "cfdc4ffe5a4881f49daada873121adf2113569af84b750255268c69c54086e21");
+  EXPECT_EQ(codec::hex_encode(records.finish()), "531dc5a9234f057ebf6f9ea6b2e527fceed3205e2cc2f9c4bfcd0557bb7f795c");
 }
 
 }  // namespace

@@ -118,7 +118,7 @@ std::vector<Body> every_body() {
           DelegatedRevoke{d2, revoke},
           RevokeOffchain{{id_of("x"), id_of("y")}},
           Timestamp{{id_of("doc")}},
-          Transfer{bob().id(), 1'000'000}};
+          Transfer{bob().id(), codec::U256::from_u64(1'000'000)}};
 }
 
 SignedTransaction signed_tx(Body body) {
@@ -227,7 +227,7 @@ TEST(ObjectsEncoding, WrongTagIsRefused) {
   EXPECT_EQ(decode_attestation_record(attestation).status().code(), "bad_tag");
   EXPECT_EQ(decode_offchain_attestation(attestation).status().code(), "bad_tag");
   // An unsigned transaction is not a signed one.
-  const SignedTransaction stx = signed_tx(Transfer{bob().id(), 5});
+  const SignedTransaction stx = signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)});
   EXPECT_EQ(decode_signed_transaction(encode(stx.tx)).status().code(), "bad_tag");
   // Same bytes, other tag of the same length family.
   EXPECT_EQ(decode_attestation(retag(attestation, "credence/attestation", "credence/attestatioN")).status().code(),
@@ -255,11 +255,11 @@ TEST(ObjectsEncoding, NonCanonicalSchemaFieldsAreRefused) {
 }
 
 TEST(ObjectsEncoding, UnknownBodyKindAndBadBatchesAreRefused) {
-  const SignedTransaction stx = signed_tx(Transfer{bob().id(), 5});
+  const SignedTransaction stx = signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)});
   Bytes b = encode(stx);
   const std::size_t kind_at = 1 + std::string_view("credence/signed-tx").size() + 1 + 8 + 32 + 8 + 8;
   ASSERT_EQ(b[kind_at], 8);  // transfer
-  b[kind_at] = 9;
+  b[kind_at] = 99;
   EXPECT_EQ(decode_signed_transaction(b).status().code(), "bad_transaction");
   b[kind_at] = 0;
   EXPECT_EQ(decode_signed_transaction(b).status().code(), "bad_transaction");
@@ -358,7 +358,7 @@ TEST(ObjectsJson, SignedTransactionOfEveryBodyRoundTrips) {
     check_json<SignedTransaction>(signed_tx(body), signed_transaction_from_json);
     check_json<Transaction>(signed_tx(body).tx, transaction_from_json);
   }
-  SignedTransaction big = signed_tx(Transfer{bob().id(), UINT64_MAX});
+  SignedTransaction big = signed_tx(Transfer{bob().id(), codec::U256::from_u64(UINT64_MAX)});
   big.tx.expires_at = UINT64_MAX;
   big.tx.nonce = UINT64_MAX;
   check_json<SignedTransaction>(big, signed_transaction_from_json);
@@ -371,7 +371,7 @@ TEST(ObjectsJson, ClaimedIdsMustMatchTheContent) {
   codec::Json a = to_json(full_attestation());
   a["index"] = std::uint64_t{4};  // the id no longer matches
   EXPECT_EQ(attestation_from_json(a).status().code(), "id_mismatch");
-  codec::Json t = to_json(signed_tx(Transfer{bob().id(), 5}).tx);
+  codec::Json t = to_json(signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)}).tx);
   t["nonce"] = std::uint64_t{13};
   EXPECT_EQ(transaction_from_json(t).status().code(), "id_mismatch");
   // Without the id field the views are still accepted.
@@ -407,8 +407,8 @@ TEST(ObjectsJson, InvalidRequestsAreRefused) {
 TEST(ObjectsIds, SameContentSameId) {
   EXPECT_EQ(schema_id(full_schema()), schema_id(full_schema()));
   EXPECT_EQ(attestation_id(full_attestation()), attestation_id(full_attestation()));
-  EXPECT_EQ(transaction_id(signed_tx(Transfer{bob().id(), 5}).tx),
-            transaction_id(signed_tx(Transfer{bob().id(), 5}).tx));
+  EXPECT_EQ(transaction_id(signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)}).tx),
+            transaction_id(signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)}).tx));
   // An id is SHA-256 of the canonical encoding.
   EXPECT_EQ(schema_id(full_schema()), crypto::sha256(encode(full_schema())));
   EXPECT_EQ(attestation_id(full_attestation()), crypto::sha256(encode(full_attestation())));
@@ -469,17 +469,17 @@ TEST(ObjectsIds, EveryAttestationFieldChangesTheId) {
 }
 
 TEST(ObjectsIds, EveryTransactionFieldChangesTheId) {
-  const Transaction base = signed_tx(Transfer{bob().id(), 5}).tx;
+  const Transaction base = signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)}).tx;
   std::vector<std::function<void(Transaction&)>> changes = {
       [](Transaction& t) { t.chain_id += 1; },
       [](Transaction& t) { t.author = bob().id(); },
       [](Transaction& t) { t.nonce += 1; },
       [](Transaction& t) { t.expires_at += 1; },
       [](Transaction& t) {
-        t.body = Transfer{bob().id(), 6};
+        t.body = Transfer{bob().id(), codec::U256::from_u64(6)};
       },
       [](Transaction& t) {
-        t.body = Transfer{alice().id(), 5};
+        t.body = Transfer{alice().id(), codec::U256::from_u64(5)};
       },
       [](Transaction& t) { t.body = Timestamp{{id_of("x")}}; },
       [](Transaction& t) { t.body = RevokeOffchain{{id_of("x")}}; },  // same ids, other kind
@@ -496,7 +496,7 @@ TEST(ObjectsIds, IdsOfDifferentTypesNeverShareAnEncoding) {
   // The per-type tag leads every encoding, so no two types can produce the same bytes.
   std::set<Bytes> prefixes;
   for (const Bytes& b : {encode(full_schema()), encode(full_attestation()), encode(full_record()),
-                         encode(full_offchain()), encode(signed_tx(Transfer{bob().id(), 5}))}) {
+                         encode(full_offchain()), encode(signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)}))}) {
     auto tag = codec::Reader(b).string();
     ASSERT_TRUE(tag.ok());
     EXPECT_TRUE(prefixes.insert(Bytes(tag->begin(), tag->end())).second) << *tag;
@@ -727,7 +727,7 @@ TEST(OffchainSignature, BindsChainAndContent) {
 }
 
 TEST(TransactionSignature, BindsEveryField) {
-  const SignedTransaction stx = signed_tx(Transfer{bob().id(), 5});
+  const SignedTransaction stx = signed_tx(Transfer{bob().id(), codec::U256::from_u64(5)});
   EXPECT_EQ(stx.tx.author, alice().id());
   EXPECT_TRUE(verify_transaction_signature(stx).is_ok());
   for (int field = 0; field < 5; ++field) {
@@ -743,7 +743,7 @@ TEST(TransactionSignature, BindsEveryField) {
         t.tx.expires_at += 1;
         break;
       case 3:
-        t.tx.body = Transfer{bob().id(), 6};
+        t.tx.body = Transfer{bob().id(), codec::U256::from_u64(6)};
         break;
       default:
         t.tx.author = bob().id();

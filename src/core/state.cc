@@ -26,6 +26,15 @@ Hash256 delegation_nonce_key(const AccountId& account) {
 Hash256 balance_key(const AccountId& account) {
   return state_key(StateKind::balance, account);
 }
+Hash256 balance_key(const Id& asset, const AccountId& account) {
+  if (asset == kNativeAsset) return balance_key(account);
+  codec::Writer w;
+  w.fixed<32>(asset).fixed<32>(account);
+  return state_key(StateKind::balance, w.data());
+}
+Hash256 asset_key(const Id& asset) {
+  return state_key(StateKind::asset, asset);
+}
 
 Hash256 recipient_count_key(const Id& schema, const Recipient& recipient) {
   codec::Writer w;
@@ -55,6 +64,32 @@ Result<std::uint64_t> decode_u64(ByteView bytes) {
   CREDENCE_ASSIGN_OR_RETURN(auto v, r.u64());
   CREDENCE_RETURN_IF_ERROR(r.finish());
   return v;
+}
+
+Bytes encode_u256(const U256& v) {
+  const auto bytes = v.to_be_bytes();
+  return Bytes(bytes.begin(), bytes.end());
+}
+
+Result<U256> decode_u256(ByteView bytes) {
+  if (bytes.size() != U256::kBytes) return Status::invalid("bad_length", "a U256 entry is 32 bytes");
+  return U256::from_be_bytes(FixedView<U256::kBytes>(bytes.data(), U256::kBytes));
+}
+
+Result<std::optional<AssetRecord>> load_asset(const StateView& view, const Id& id) {
+  CREDENCE_ASSIGN_OR_RETURN(auto bytes, view.get(asset_key(id)));
+  if (!bytes) return std::optional<AssetRecord>();
+  auto rec = decode_asset_record(*bytes);
+  if (!rec) return Status::error("corrupt_state", "asset entry: " + rec.status().to_string());
+  return std::optional<AssetRecord>(std::move(*rec));
+}
+
+Result<U256> load_u256(const StateView& view, const Hash256& key) {
+  CREDENCE_ASSIGN_OR_RETURN(auto bytes, view.get(key));
+  if (!bytes) return U256();
+  auto v = decode_u256(*bytes);
+  if (!v) return Status::error("corrupt_state", "U256 entry: " + v.status().to_string());
+  return *v;
 }
 
 Result<std::optional<Schema>> load_schema(const StateView& view, const Id& id) {

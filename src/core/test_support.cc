@@ -179,6 +179,18 @@ std::uint64_t Chain::u64(const Hash256& key) const {
   return v.ok() ? *v : 0;
 }
 
+U256 Chain::amount(const Hash256& key) const {
+  auto v = load_u256(ledger_->view(), key);
+  EXPECT_TRUE(v.ok()) << v.status().to_string();
+  return v.ok() ? *v : U256();
+}
+
+std::uint64_t Chain::supply() const {
+  auto native = load_asset(ledger_->view(), kNativeAsset);
+  EXPECT_TRUE(native.ok() && native->has_value());
+  return native.ok() && native->has_value() ? (*native)->supply.low_u64() : 0;
+}
+
 std::optional<AttestationRecord> Chain::record(const Id& id) const {
   auto r = load_attestation(ledger_->view(), id);
   EXPECT_TRUE(r.ok()) << r.status().to_string();

@@ -21,10 +21,13 @@ enum class BodyKind : std::uint8_t {
   revoke_offchain = 6,
   timestamp = 7,
   transfer = 8,
+  create_asset = 9,
+  mint = 10,
 };
 
 constexpr const char* kBodyNames[] = {"register_schema",  "attest",          "revoke",    "delegated_attest",
-                                      "delegated_revoke", "revoke_offchain", "timestamp", "transfer"};
+                                      "delegated_revoke", "revoke_offchain", "timestamp", "transfer",
+                                      "create_asset",     "mint"};
 
 Status bad_tx(const std::string& why) {
   return Status::invalid("bad_transaction", why);
@@ -117,9 +120,16 @@ void write_body(codec::Writer& w, const Body& body) {
           write_revoke(w, b.payload);
         } else if constexpr (std::is_same_v<T, RevokeOffchain> || std::is_same_v<T, Timestamp>) {
           write_id_list(w, b.ids);
+        } else if constexpr (std::is_same_v<T, Transfer>) {
+          w.template fixed<32>(b.to);
+          write_amount(w, b.amount);
+          w.template fixed<32>(b.asset);
+        } else if constexpr (std::is_same_v<T, CreateAsset>) {
+          write_asset_definition(w, b.definition);
         } else {
-          static_assert(std::is_same_v<T, Transfer>);
-          w.fixed<32>(b.to).u64(b.amount);
+          static_assert(std::is_same_v<T, Mint>);
+          w.template fixed<32>(b.asset).template fixed<32>(b.to);
+          write_amount(w, b.amount);
         }
       },
       body);
@@ -164,8 +174,20 @@ Result<Body> read_body(codec::Reader& r) {
     case BodyKind::transfer: {
       Transfer t;
       CREDENCE_ASSIGN_OR_RETURN(t.to, r.fixed<32>());
-      CREDENCE_ASSIGN_OR_RETURN(t.amount, r.u64());
+      CREDENCE_ASSIGN_OR_RETURN(t.amount, read_amount(r));
+      CREDENCE_ASSIGN_OR_RETURN(t.asset, r.fixed<32>());
       return Body(t);
+    }
+    case BodyKind::create_asset: {
+      CREDENCE_ASSIGN_OR_RETURN(auto d, read_asset_definition(r));
+      return Body(CreateAsset{std::move(d)});
+    }
+    case BodyKind::mint: {
+      Mint m;
+      CREDENCE_ASSIGN_OR_RETURN(m.asset, r.fixed<32>());
+      CREDENCE_ASSIGN_OR_RETURN(m.to, r.fixed<32>());
+      CREDENCE_ASSIGN_OR_RETURN(m.amount, read_amount(r));
+      return Body(m);
     }
   }
   return bad_tx("unknown body kind " + std::to_string(kind));
@@ -341,9 +363,17 @@ codec::Json body_json(const Body& body) {
           codec::Json ids = codec::Json::array();
           for (const auto& id : b.ids) ids.push_back(hex_json(id));
           j["ids"] = ids;
-        } else {
+        } else if constexpr (std::is_same_v<T, Transfer>) {
           j["to"] = hex_json(b.to);
-          j["amount"] = std::to_string(b.amount);
+          j["amount"] = amount_json(b.amount);
+          if (b.asset != kNativeAsset) j["asset"] = hex_json(b.asset);
+        } else if constexpr (std::is_same_v<T, CreateAsset>) {
+          j["asset"] = to_json(b.definition);
+        } else {
+          static_assert(std::is_same_v<T, Mint>);
+          j["asset"] = hex_json(b.asset);
+          j["to"] = hex_json(b.to);
+          j["amount"] = amount_json(b.amount);
         }
       },
       body);
@@ -385,8 +415,21 @@ Result<Body> body_from_json(const codec::Json& j) {
   } else if (type == "transfer") {
     Transfer t;
     CREDENCE_ASSIGN_OR_RETURN(t.to, r.hex_fixed<32>("to"));
-    CREDENCE_ASSIGN_OR_RETURN(t.amount, r.u64("amount"));
+    CREDENCE_ASSIGN_OR_RETURN(t.amount, amount_from_json(r, "amount"));
+    if (r.optional("asset")) {
+      CREDENCE_ASSIGN_OR_RETURN(t.asset, r.hex_fixed<32>("asset"));
+    }
     body = Body(t);
+  } else if (type == "create_asset") {
+    CREDENCE_ASSIGN_OR_RETURN(const codec::Json* a, r.value("asset"));
+    CREDENCE_ASSIGN_OR_RETURN(auto d, asset_definition_from_json(*a));
+    body = Body(CreateAsset{std::move(d)});
+  } else if (type == "mint") {
+    Mint m;
+    CREDENCE_ASSIGN_OR_RETURN(m.asset, r.hex_fixed<32>("asset"));
+    CREDENCE_ASSIGN_OR_RETURN(m.to, r.hex_fixed<32>("to"));
+    CREDENCE_ASSIGN_OR_RETURN(m.amount, amount_from_json(r, "amount"));
+    body = Body(m);
   }
   if (!body) return body.status();
   CREDENCE_RETURN_IF_ERROR(r.finish());

@@ -19,7 +19,7 @@ using test::Node;
 using test::TempDir;
 
 core::SignedTransaction transfer(Node& node, const Account& from, const core::AccountId& to, std::uint64_t amount) {
-  return node.sign(from, core::Transfer{to, amount});
+  return node.sign(from, core::Transfer{to, codec::U256::from_u64(amount)});
 }
 
 // The value of `key` in a snapshot's committed state, read through a map opened on it (as the API does).
@@ -34,7 +34,7 @@ std::optional<Bytes> state_value(const Snapshot& snap, const Hash256& key) {
 
 std::uint64_t balance(const Snapshot& snap, const core::AccountId& account) {
   const auto v = state_value(snap, core::balance_key(account));
-  return v ? *core::decode_u64(*v) : 0;
+  return v ? core::decode_u256(*v)->low_u64() : 0;
 }
 
 void expect_same_receipts(const std::vector<core::Receipt>& x, const std::vector<core::Receipt>& y) {
@@ -195,7 +195,7 @@ TEST(Database, StagedWritesAreInvisibleToSnapshotsUntilCommitted) {
   // The writer reads its own staged writes; snapshots, old and new, do not.
   auto staged = node.map().get(core::balance_key(bob.id()));
   ASSERT_TRUE(staged.ok() && staged->has_value());
-  EXPECT_EQ(*core::decode_u64(**staged), 7u);
+  EXPECT_EQ(*core::decode_u256(**staged), codec::U256::from_u64(7));
   EXPECT_EQ(balance(*before, bob.id()), 0u);
   EXPECT_EQ(balance(*node.db().snapshot(), bob.id()), 0u);
   auto missing = node.db().snapshot()->transaction(built->receipts.at(0).transaction);

@@ -322,6 +322,7 @@ struct HttpServer::Impl {
     add("GET", "/v1/blocks/latest", &Impl::block_latest);
     add("GET", "/v1/blocks/:height", &Impl::block_at);
     add("GET", "/v1/accounts/:account", &Impl::account);
+    add("GET", "/v1/assets/:id", &Impl::asset);
     add("GET", "/v1/state/root", &Impl::state_root);
     add("GET", "/v1/state/proof/:key", &Impl::state_proof);
     add("GET", "/v1/schemas", &Impl::list_schemas);
@@ -587,15 +588,25 @@ struct HttpServer::Impl {
   }
 
   void account(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
-    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    auto q = Query::make(req, {"asset"});
+    if (!q) return send_error(res, bad_query(q.status().message()));
     auto account = parse_hex_param<32>("account", p[0]);
     if (!account) return send_error(res, bad_query(account.status().message()));
+    core::Id asset = core::kNativeAsset;
+    if (const auto text = q->get("asset")) {
+      auto parsed = parse_hex_param<32>("asset", *text);
+      if (!parsed) return send_error(res, bad_query(parsed.status().message()));
+      asset = *parsed;
+    }
     const auto view = read_view(res);
     if (!view) return;
     const core::MapStateView state(*view->map);
+    auto record = core::load_asset(state, asset);
+    if (!record) return send_error(res, from_local_failure(record.status()));
+    if (!*record) return send_error(res, {404, "unknown_asset", "no asset " + codec::hex_encode_0x(asset)});
     auto nonce = core::load_u64(state, core::nonce_key(*account));
     auto delegation_nonce = core::load_u64(state, core::delegation_nonce_key(*account));
-    auto balance = core::load_u64(state, core::balance_key(*account));
+    auto balance = core::load_u256(state, core::balance_key(asset, *account));
     for (const Status* s : {&nonce.status(), &delegation_nonce.status(), &balance.status()}) {
       if (!s->is_ok()) return send_error(res, from_local_failure(*s));
     }
@@ -603,8 +614,23 @@ struct HttpServer::Impl {
               Json{{"account", codec::hex_encode_0x(*account)},
                    {"nonce", *nonce},
                    {"delegation_nonce", *delegation_nonce},
-                   {"balance", *balance},
+                   {"asset", codec::hex_encode_0x(asset)},
+                   {"balance", balance->to_decimal()},
                    {"height", view->head().height}});
+  }
+
+  void asset(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    auto id = parse_hex_param<32>("asset id", p[0]);
+    if (!id) return send_error(res, bad_query(id.status().message()));
+    const auto view = read_view(res);
+    if (!view) return;
+    auto record = core::load_asset(core::MapStateView(*view->map), *id);
+    if (!record) return send_error(res, from_local_failure(record.status()));
+    if (!*record) return send_error(res, {404, "unknown_asset", "no asset " + codec::hex_encode_0x(*id)});
+    Json j = core::to_json(**record);
+    j["height"] = view->head().height;
+    send_json(res, 200, j);
   }
 
   void state_root(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {

@@ -50,7 +50,7 @@ core::SignedTransaction sign(const Account& author, std::uint64_t nonce, core::B
 }
 
 core::SignedTransaction transfer(const Account& from, std::uint64_t nonce, const Account& to, std::uint64_t amount = 1) {
-  return sign(from, nonce, core::Transfer{to.id(), amount});
+  return sign(from, nonce, core::Transfer{to.id(), codec::U256::from_u64(amount)});
 }
 
 std::string json_text(const core::SignedTransaction& stx) { return codec::dump_json(core::to_json(stx)); }
@@ -259,7 +259,8 @@ TEST_F(ApiTest, HealthMetricsAndOpenApi) {
       {"/v1/openapi.json", "get"},     {"/v1/transactions", "post"},
       {"/v1/transactions/batch", "post"}, {"/v1/transactions/{id}", "get"},
       {"/v1/blocks/latest", "get"},    {"/v1/blocks/{height}", "get"},
-      {"/v1/accounts/{account}", "get"}, {"/v1/state/root", "get"},
+      {"/v1/accounts/{account}", "get"}, {"/v1/assets/{id}", "get"},
+      {"/v1/state/root", "get"},
       {"/v1/state/proof/{key}", "get"}, {"/v1/schemas", "get"},
       {"/v1/schemas/{id}", "get"},     {"/v1/attestations", "get"},
       {"/v1/attestations/{id}", "get"}, {"/v1/verify/{id}", "get"},
@@ -412,10 +413,10 @@ TEST_F(ApiTest, SchemaAttestRevokeVerifyAndLists) {
   Json account = parse(res);
   EXPECT_EQ(account["nonce"], 3u);
   EXPECT_EQ(account["delegation_nonce"], 0u);
-  EXPECT_EQ(account["balance"], kFunds);
+  EXPECT_EQ(account["balance"], std::to_string(kFunds));  // U256 amounts are decimal strings
   account = parse(get("/v1/accounts/" + hex(carol_.id())));
   EXPECT_EQ(account["nonce"], 0u);
-  EXPECT_EQ(account["balance"], 0u);
+  EXPECT_EQ(account["balance"], "0");
 
   // Blocks: the schema's block lists its transaction; ?full=true lists the JSON view.
   res = get("/v1/blocks/" + std::to_string(register_height));
@@ -453,6 +454,54 @@ TEST_F(ApiTest, SchemaAttestRevokeVerifyAndLists) {
   EXPECT_TRUE(core::smt::verify_proof(*codec::hex_decode_fixed<32>(proof["root"].get<std::string>()), absent,
                                       std::nullopt, *smt_proof)
                   .is_ok());
+}
+
+TEST_F(ApiTest, AssetsMintTransferAndBalances) {
+  const std::string native = hex(core::kNativeAsset);
+  Json asset = parse(get("/v1/assets/" + native));
+  EXPECT_EQ(asset["symbol"], "CRED");
+  EXPECT_EQ(asset["native"], true);
+  EXPECT_EQ(asset["fixed_supply"], true);
+
+  core::AssetDefinition def;
+  def.symbol = "GRANT";
+  def.name = "Grant token";
+  def.decimals = 18;
+  def.initial_supply = *codec::U256::parse_decimal("1000000000000000000000000");  // beyond 64 bits
+  def.max_supply = *codec::U256::parse_decimal("2000000000000000000000000");
+  const auto create = sign(alice_, 0, core::CreateAsset{def});
+  const Json created = commit(create);
+  const core::Id id = core::asset_id(core::transaction_id(create.tx));
+  ASSERT_EQ(created["receipt"]["created"][0], hex(id));
+
+  asset = parse(get("/v1/assets/" + hex(id)));
+  EXPECT_EQ(asset["issuer"], hex(alice_.id()));
+  EXPECT_EQ(asset["supply"], "1000000000000000000000000");
+  EXPECT_EQ(asset["fixed_supply"], false);
+
+  commit(sign(alice_, 1, core::Mint{id, bob_.id(), codec::U256::from_u64(5)}));
+  commit(sign(bob_, 0, core::Transfer{carol_.id(), codec::U256::from_u64(2), id}));
+  EXPECT_EQ(parse(get("/v1/assets/" + hex(id)))["supply"], "1000000000000000000000005");
+  EXPECT_EQ(parse(get("/v1/accounts/" + hex(alice_.id()) + "?asset=" + hex(id)))["balance"],
+            "1000000000000000000000000");
+  EXPECT_EQ(parse(get("/v1/accounts/" + hex(bob_.id()) + "?asset=" + hex(id)))["balance"], "3");
+  const Json carol = parse(get("/v1/accounts/" + hex(carol_.id()) + "?asset=" + hex(id)));
+  EXPECT_EQ(carol["balance"], "2");
+  EXPECT_EQ(carol["asset"], hex(id));
+  // The native balance is untouched by the asset's moves.
+  EXPECT_EQ(parse(get("/v1/accounts/" + hex(carol_.id())))["balance"], "0");
+
+  // Minting by someone else fails in the block (the nonce is consumed) with its reason.
+  const auto stranger_mint = sign(bob_, 1, core::Mint{id, bob_.id(), codec::U256::from_u64(1)});
+  auto res = post_json("/v1/transactions?wait=" + std::to_string(kWaitMs), json_text(stranger_mint));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(parse(res)["receipt"]["code"], "not_issuer") << res->body;
+
+  const std::string unknown = hex(core::asset_id(core::transaction_id(stranger_mint.tx)));
+  EXPECT_TRUE(refused(get("/v1/assets/" + unknown), 404, "unknown_asset"));
+  EXPECT_TRUE(refused(get("/v1/accounts/" + hex(bob_.id()) + "?asset=" + unknown), 404, "unknown_asset"));
+  EXPECT_TRUE(refused(get("/v1/assets/0x12"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get("/v1/accounts/" + hex(bob_.id()) + "?asset=zz"), 400, "bad_query"));
 }
 
 TEST_F(ApiTest, BatchesInJsonAndBinary) {
@@ -528,8 +577,8 @@ TEST_F(ApiTest, BatchesInJsonAndBinary) {
 
   const Json account = parse(get("/v1/accounts/" + hex(alice_.id())));
   EXPECT_EQ(account["nonce"], 11u);
-  EXPECT_EQ(account["balance"], kFunds - 8 - 5 - 2);
-  EXPECT_EQ(parse(get("/v1/accounts/" + hex(carol_.id())))["balance"], 7u);
+  EXPECT_EQ(account["balance"], std::to_string(kFunds - 8 - 5 - 2));
+  EXPECT_EQ(parse(get("/v1/accounts/" + hex(carol_.id())))["balance"], "7");
 
   // An empty batch is a valid, empty answer.
   res = post_json("/v1/transactions/batch", R"({"transactions":[]})");
@@ -574,9 +623,9 @@ TEST_F(ApiTest, EveryRefusalLeavesTheStateAlone) {
   EXPECT_TRUE(refused(post_json(tx_path, json_text(forged)), 422, "bad_signature"));
   EXPECT_TRUE(refused(post(tx_path, binary_text(core::encode(forged)), "application/octet-stream"), 422,
                       "bad_signature"));
-  EXPECT_TRUE(refused(post_json(tx_path, json_text(sign(alice_, 2, core::Transfer{bob_.id(), 1}, kChain + 1))), 422,
+  EXPECT_TRUE(refused(post_json(tx_path, json_text(sign(alice_, 2, core::Transfer{bob_.id(), codec::U256::from_u64(1)}, kChain + 1))), 422,
                       "bad_chain_id"));
-  EXPECT_TRUE(refused(post_json(tx_path, json_text(sign(alice_, 2, core::Transfer{bob_.id(), 1}, kChain, 1000))), 422,
+  EXPECT_TRUE(refused(post_json(tx_path, json_text(sign(alice_, 2, core::Transfer{bob_.id(), codec::U256::from_u64(1)}, kChain, 1000))), 422,
                       "transaction_expired"));
 
   // Conflicts: 409. A nonce already used; a transaction already pending (a nonce gap keeps it pending).

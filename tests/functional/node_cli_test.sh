@@ -280,6 +280,28 @@ expect_err "transfer without balance" 1 '^error: insufficient_balance: ' -- "$cl
   --key "$keys/student1.key" --to "$agency" --amount 5
 expect_err "transfer to a non-account" 2 '^error: bad_length: --to' -- "$cli" transfer --key "$data/faucet.key" \
   --to 0x1234 --amount 5
+
+# --- assets: create (beyond 64 bits), mint, transfer, balances
+run grant "$cli" asset create --key "$keys/agency.key" --symbol GRANT --name "Grant token" --decimals 18 \
+  --initial-supply 1000000000000000000000000 --max-supply 2000000000000000000000000
+check "asset create prints an id" matches "$grant" "$id_re"
+expect "asset get" 0 'symbol: GRANT' -- "$cli" asset get "$grant"
+expect "native asset" 0 'symbol: CRED' -- "$cli" asset get 0x$(printf '0%.0s' {1..64})
+run mint_tx "$cli" asset mint --key "$keys/agency.key" --asset "$grant" --to "$student1" --amount 40
+run grant_tx "$cli" transfer --key "$keys/student1.key" --to "$agency" --amount 15 --asset "$grant"
+expect "balance of an asset" 0 '^25$' -- "$cli" balance "$student1" --asset "$grant"
+expect "issuer balance" 0 '^1000000000000000000000015$' -- "$cli" balance "$agency" --asset "$grant"
+expect "native balance" 0 '^1000$' -- "$cli" balance "$agency"
+expect_err "mint by a stranger" 1 '^error: not_issuer: ' -- "$cli" asset mint --key "$keys/student1.key" \
+  --asset "$grant" --to "$student1" --amount 1
+expect_err "mint above the cap" 1 '^error: supply_cap_exceeded: ' -- "$cli" asset mint --key "$keys/agency.key" \
+  --asset "$grant" --to "$student1" --amount 1000000000000000000000000
+expect_err "asset with a bad symbol" 2 '^error: bad_asset: ' -- "$cli" asset create --key "$keys/agency.key" \
+  --symbol "NO SPACES" --initial-supply 1
+expect_err "negative amount" 2 '^error: bad_arguments: --amount' -- "$cli" transfer --key "$keys/agency.key" \
+  --to "$student1" --amount -5
+expect_err "unknown asset" 2 '^error: unknown_asset: ' -- "$cli" balance "$student1" --asset 0x$(printf '%064d' 1)
+
 run pending_tx "$cli" attest --key "$keys/agency.key" --schema "$acc_schema" --recipient "$student1" \
   --data-json '["x", "y"]' --no-wait
 check "no-wait prints a transaction id" matches "$pending_tx" "$id_re"

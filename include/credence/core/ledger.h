@@ -37,7 +37,7 @@ struct Receipt {
   bool included = false;
   std::string code = "ok";  // "ok" or a reason code
   std::string message;
-  std::vector<Id> created;  // schema or attestation ids created, in order
+  std::vector<Id> created;  // ids of the schemas, attestations, assets or distributions created, in order
 
   [[nodiscard]] bool ok() const { return code == "ok"; }
 };
@@ -97,8 +97,15 @@ class Ledger {
   Status revoke(const AccountId& actor, const Revoke& body, const BlockContext& block);
   Status check_delegation(const Delegation& delegation, const Body& payload, const BlockContext& block);
   Status mark_ids(const AccountId& author, const std::vector<Id>& ids, bool revocation, const BlockContext& block);
-  Status transfer(const AccountId& from, const AccountId& to, std::uint64_t amount);
   Status add_to_u64(const Hash256& key, std::uint64_t delta, bool subtract);
+
+  // Token layer (ledger_tokens.cc).
+  Status transfer(const AccountId& from, const AccountId& to, const Id& asset, const U256& amount);
+  Status create_asset(const AccountId& issuer, const CreateAsset& body, const Id& origin, Receipt& receipt);
+  Status mint(const AccountId& author, const Mint& body);
+  // Adds `delta` to (or subtracts it from) the U256 at `key`: invalid("insufficient_balance") below zero,
+  // invalid("overflow") above 2^256 - 1. A zero result erases the entry.
+  Status add_amount(const Hash256& key, const U256& delta, bool subtract);
 
   smt::AuthenticatedMap* state_;
   MapView view_;

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "credence/core/objects.h"
+#include "credence/core/token.h"
 
 namespace credence::core {
 
@@ -70,15 +71,30 @@ struct Timestamp {
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
 };
 
-// Native-token transfer (fees are paid in it).
+// Moves `amount` of `asset` (the native token by default; fees are paid in it) from the author to `to`.
 struct Transfer {
   AccountId to{};
-  std::uint64_t amount = 0;
+  U256 amount;
+  Id asset = kNativeAsset;
   friend bool operator==(const Transfer&, const Transfer&) = default;
 };
 
-using Body =
-    std::variant<RegisterSchema, Attest, Revoke, DelegatedAttest, DelegatedRevoke, RevokeOffchain, Timestamp, Transfer>;
+// Creates an asset issued by the author, who receives the initial supply. Its id is asset_id(transaction id).
+struct CreateAsset {
+  AssetDefinition definition;
+  friend bool operator==(const CreateAsset&, const CreateAsset&) = default;
+};
+
+// The issuer mints `amount` more of its asset to `to`, up to the asset's max_supply.
+struct Mint {
+  Id asset{};
+  AccountId to{};
+  U256 amount;
+  friend bool operator==(const Mint&, const Mint&) = default;
+};
+
+using Body = std::variant<RegisterSchema, Attest, Revoke, DelegatedAttest, DelegatedRevoke, RevokeOffchain, Timestamp,
+                          Transfer, CreateAsset, Mint>;
 
 // The name of a body type as used in JSON ("register_schema", "attest", …).
 const char* body_name(const Body& body);
