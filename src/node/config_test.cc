@@ -353,7 +353,7 @@ TEST(Config, DevConfig) {
   EXPECT_EQ(c.genesis.chain_id, 1337u);
   EXPECT_EQ(c.genesis.allocations,
             (std::vector<std::pair<core::AccountId, std::uint64_t>>{{faucet, 1'000'000'000'000}}));
-  EXPECT_EQ(c.block_interval_ms, 100u);
+  EXPECT_EQ(c.block_interval_ms, 10u);
   EXPECT_EQ(c.block_max_transactions, 2000u);
   const NodeConfig d;
   EXPECT_EQ(c.mempool.max_transactions, d.mempool.max_transactions);

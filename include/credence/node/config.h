@@ -50,7 +50,7 @@ struct NodeConfig {
 
 inline constexpr std::uint64_t kDevChainId = 1337;
 inline constexpr std::uint64_t kDevFaucetAllocation = 1'000'000'000'000;
-inline constexpr std::uint32_t kDevBlockIntervalMs = 100;
+inline constexpr std::uint32_t kDevBlockIntervalMs = 10;
 // A config file larger than this is refused before parsing (a genesis with ~100k allocations still fits).
 inline constexpr std::size_t kMaxConfigFile = 64u << 20;
 
