@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <vector>
+
 #include "credence/codec/hex.h"
 #include "vectors.h"
 
@@ -62,6 +64,30 @@ TEST(Hash, Keccak256KnownAnswers) {
     SCOPED_TRACE(c.where());
     const Bytes message = repeated(c.hex("message_hex"), c.integer("repeat"));
     EXPECT_EQ(codec::hex_encode(keccak256(message)), codec::hex_encode(c.hex("digest")));
+  }
+}
+
+// The batch path (four-lane permutation when the CPU has AVX2) against keccak256 at every length 0..200, in batches
+// of every size 0..9 with lengths mixed, so that groups, tails and the one-by-one fallback are all taken.
+TEST(Hash, Keccak256BatchMatchesKeccak256) {
+  Bytes data(200);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 151 + 7);
+  for (std::size_t len = 0; len <= data.size(); ++len) {
+    const ByteView m(data.data(), len);
+    const std::vector<ByteView> four(4, m);
+    std::vector<Hash256> out(4);
+    keccak256_batch(four, out);
+    for (const auto& d : out) ASSERT_EQ(d, keccak256(m)) << "length " << len;
+  }
+  for (std::size_t count = 0; count <= 9; ++count) {
+    std::vector<ByteView> messages;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t len = (k * 37 + count * 11) % 180;  // some above 135: one by one
+      messages.emplace_back(data.data() + k, len);
+    }
+    std::vector<Hash256> out(count);
+    keccak256_batch(messages, out);
+    for (std::size_t k = 0; k < count; ++k) ASSERT_EQ(out[k], keccak256(messages[k])) << count << "/" << k;
   }
 }
 
