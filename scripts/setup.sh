@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Credence builds and tests with. Idempotent: packages already present are skipped,
-# and apt-get runs only when something is missing. See docs/dependencies.md for why each package is here.
+# Installs the Debian 12 packages Credence builds and tests with, and the npm packages of the interop tests.
+# Idempotent: packages already present are skipped, apt-get runs only when something is missing, `npm ci` only when
+# tests/interop/node_modules is missing or stale. See docs/dependencies.md for why each package is here.
 set -euo pipefail
 
 packages=(
@@ -21,11 +22,29 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "setup: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "setup: installing ${missing[*]}"
-if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# JavaScript peer libraries of the interop tests (tests/interop/package-lock.json pins them). `npm ci` runs only
+# when node_modules is missing or was installed from another lockfile (a stamp holds the lockfile's hash).
+interop=$(dirname "$0")/../tests/interop
+stamp=$interop/node_modules/.credence-lock.sha256
+want=$(sha256sum "$interop/package-lock.json" | cut -d' ' -f1)
+if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
+  echo "setup: tests/interop node_modules up to date"
+elif ! command -v npm >/dev/null; then
+  echo "setup: npm not found; the interop tests (tests/interop) need Node.js 18+ and npm" >&2
+else
+  echo "setup: npm ci in tests/interop"
+  # A failure here (no registry) is reported, not fatal: the other suites still run and oz_merkle_interop fails.
+  if (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "$want" >"$stamp"
+  else
+    echo "setup: npm ci failed in tests/interop; the interop tests will fail" >&2
+  fi
+fi

@@ -10,8 +10,8 @@ namespace credence::cli {
 
 inline constexpr std::size_t kMaxInputFile = 64u << 20;
 
-// The file's bytes: error("io_error") if unreadable, invalid("too_large") above kMaxInputFile.
-Result<std::string> read_text_file(const std::string& path);
+// The file's bytes: error("io_error") if unreadable, invalid("too_large") above `max_size` bytes.
+Result<std::string> read_text_file(const std::string& path, std::size_t max_size = kMaxInputFile);
 // The file parsed as JSON: invalid("bad_json", "<path>: …") if malformed.
 Result<codec::Json> read_json_file(const std::string& path);
 

@@ -179,7 +179,8 @@ Status check_value(const AbiType& type, const AbiValue& value) {
       }
       const Sequence seq = sequence_of(type, items.size());
       for (std::size_t i = 0; i < items.size(); ++i) {
-        CREDENCE_RETURN_IF_ERROR(check_value(seq.at(i), items[i]).with_context(index_context(i)));
+        // The context string is built only on failure: encoding checks every value of every leaf of a tree.
+        if (Status s = check_value(seq.at(i), items[i]); !s.is_ok()) return s.with_context(index_context(i));
       }
       return Status::ok();
     }
@@ -196,7 +197,7 @@ Status check_lists(std::span<const AbiType> types, std::span<const AbiValue> val
     return mismatch(std::to_string(types.size()) + " types but " + std::to_string(values.size()) + " values");
   }
   for (std::size_t i = 0; i < types.size(); ++i) {
-    CREDENCE_RETURN_IF_ERROR(check_value(types[i], values[i]).with_context(index_context(i)));
+    if (Status s = check_value(types[i], values[i]); !s.is_ok()) return s.with_context(index_context(i));
   }
   return Status::ok();
 }
