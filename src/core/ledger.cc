@@ -132,9 +132,19 @@ Status Ledger::apply_body(const Transaction& tx, const Id& tx_id, const BlockCon
           return transfer(tx.author, b.to, b.asset, b.amount);
         } else if constexpr (std::is_same_v<T, CreateAsset>) {
           return create_asset(tx.author, b, tx_id, receipt);
-        } else {
-          static_assert(std::is_same_v<T, Mint>);
+        } else if constexpr (std::is_same_v<T, Mint>) {
           return mint(tx.author, b);
+        } else if constexpr (std::is_same_v<T, CreateDistribution>) {
+          return create_distribution(tx.author, b, tx_id, block, receipt);
+        } else if constexpr (std::is_same_v<T, Claim>) {
+          return claim(tx.author, b, block);
+        } else if constexpr (std::is_same_v<T, CancelDistribution>) {
+          return cancel_distribution(tx.author, b, block);
+        } else if constexpr (std::is_same_v<T, Clawback>) {
+          return clawback(tx.author, b, block);
+        } else {
+          static_assert(std::is_same_v<T, DisableDistributionSwitches>);
+          return disable_switches(tx.author, b);
         }
       },
       tx.body);

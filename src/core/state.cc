@@ -35,6 +35,14 @@ Hash256 balance_key(const Id& asset, const AccountId& account) {
 Hash256 asset_key(const Id& asset) {
   return state_key(StateKind::asset, asset);
 }
+Hash256 distribution_key(const Id& distribution) {
+  return state_key(StateKind::distribution, distribution);
+}
+Hash256 claimed_key(const Id& distribution, const AccountId& claimant) {
+  codec::Writer w;
+  w.fixed<32>(distribution).fixed<32>(claimant);
+  return state_key(StateKind::claimed, w.data());
+}
 
 Hash256 recipient_count_key(const Id& schema, const Recipient& recipient) {
   codec::Writer w;
@@ -82,6 +90,14 @@ Result<std::optional<AssetRecord>> load_asset(const StateView& view, const Id& i
   auto rec = decode_asset_record(*bytes);
   if (!rec) return Status::error("corrupt_state", "asset entry: " + rec.status().to_string());
   return std::optional<AssetRecord>(std::move(*rec));
+}
+
+Result<std::optional<DistributionRecord>> load_distribution(const StateView& view, const Id& id) {
+  CREDENCE_ASSIGN_OR_RETURN(auto bytes, view.get(distribution_key(id)));
+  if (!bytes) return std::optional<DistributionRecord>();
+  auto rec = decode_distribution_record(*bytes);
+  if (!rec) return Status::error("corrupt_state", "distribution entry: " + rec.status().to_string());
+  return std::optional<DistributionRecord>(std::move(*rec));
 }
 
 Result<U256> load_u256(const StateView& view, const Hash256& key) {

@@ -23,11 +23,18 @@ enum class BodyKind : std::uint8_t {
   transfer = 8,
   create_asset = 9,
   mint = 10,
+  create_distribution = 11,
+  claim = 12,
+  cancel_distribution = 13,
+  clawback = 14,
+  disable_distribution_switches = 15,
 };
 
 constexpr const char* kBodyNames[] = {"register_schema",  "attest",          "revoke",    "delegated_attest",
                                       "delegated_revoke", "revoke_offchain", "timestamp", "transfer",
-                                      "create_asset",     "mint"};
+                                      "create_asset",     "mint",            "create_distribution",
+                                      "claim",            "cancel_distribution", "clawback",
+                                      "disable_distribution_switches"};
 
 Status bad_tx(const std::string& why) {
   return Status::invalid("bad_transaction", why);
@@ -88,6 +95,24 @@ Result<std::vector<Id>> read_id_list(codec::Reader& r) {
   return ids;
 }
 
+// A list of 32-byte values that may be empty (proofs, eligibility attestations), bounded by `limit`.
+void write_id_list_any(codec::Writer& w, const std::vector<Hash256>& ids) {
+  w.varint(ids.size());
+  for (const auto& id : ids) w.fixed<32>(id);
+}
+
+Result<std::vector<Hash256>> read_id_list_any(codec::Reader& r, std::size_t limit, const char* what) {
+  CREDENCE_ASSIGN_OR_RETURN(auto n, r.count(32));
+  if (n > limit) return bad_tx(std::string(what) + " holds more than " + std::to_string(limit) + " entries");
+  std::vector<Hash256> ids;
+  ids.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    CREDENCE_ASSIGN_OR_RETURN(auto id, r.fixed<32>());
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 void write_delegation(codec::Writer& w, const Delegation& d) {
   w.fixed<32>(d.attester).u64(d.nonce).u64(d.deadline).fixed<64>(d.signature);
 }
@@ -126,10 +151,23 @@ void write_body(codec::Writer& w, const Body& body) {
           w.template fixed<32>(b.asset);
         } else if constexpr (std::is_same_v<T, CreateAsset>) {
           write_asset_definition(w, b.definition);
-        } else {
-          static_assert(std::is_same_v<T, Mint>);
+        } else if constexpr (std::is_same_v<T, Mint>) {
           w.template fixed<32>(b.asset).template fixed<32>(b.to);
           write_amount(w, b.amount);
+        } else if constexpr (std::is_same_v<T, CreateDistribution>) {
+          write_distribution_terms(w, b.terms);
+        } else if constexpr (std::is_same_v<T, Claim>) {
+          w.template fixed<32>(b.distribution).template fixed<32>(b.claimant);
+          write_amount(w, b.allocation);
+          write_id_list_any(w, b.proof);
+          write_id_list_any(w, b.attestations);
+        } else if constexpr (std::is_same_v<T, CancelDistribution>) {
+          w.template fixed<32>(b.distribution).boolean(b.wipe);
+        } else if constexpr (std::is_same_v<T, Clawback>) {
+          w.template fixed<32>(b.distribution);
+        } else {
+          static_assert(std::is_same_v<T, DisableDistributionSwitches>);
+          w.template fixed<32>(b.distribution).boolean(b.cancel).boolean(b.clawback);
         }
       },
       body);
@@ -181,6 +219,37 @@ Result<Body> read_body(codec::Reader& r) {
     case BodyKind::create_asset: {
       CREDENCE_ASSIGN_OR_RETURN(auto d, read_asset_definition(r));
       return Body(CreateAsset{std::move(d)});
+    }
+    case BodyKind::create_distribution: {
+      CREDENCE_ASSIGN_OR_RETURN(auto terms, read_distribution_terms(r));
+      return Body(CreateDistribution{std::move(terms)});
+    }
+    case BodyKind::claim: {
+      Claim c;
+      CREDENCE_ASSIGN_OR_RETURN(c.distribution, r.fixed<32>());
+      CREDENCE_ASSIGN_OR_RETURN(c.claimant, r.fixed<32>());
+      CREDENCE_ASSIGN_OR_RETURN(c.allocation, read_amount(r));
+      CREDENCE_ASSIGN_OR_RETURN(c.proof, read_id_list_any(r, kMaxClaimProof, "proof"));
+      CREDENCE_ASSIGN_OR_RETURN(c.attestations, read_id_list_any(r, kMaxClaimAttestations, "attestations"));
+      return Body(std::move(c));
+    }
+    case BodyKind::cancel_distribution: {
+      CancelDistribution c;
+      CREDENCE_ASSIGN_OR_RETURN(c.distribution, r.fixed<32>());
+      CREDENCE_ASSIGN_OR_RETURN(c.wipe, r.boolean());
+      return Body(c);
+    }
+    case BodyKind::clawback: {
+      Clawback c;
+      CREDENCE_ASSIGN_OR_RETURN(c.distribution, r.fixed<32>());
+      return Body(c);
+    }
+    case BodyKind::disable_distribution_switches: {
+      DisableDistributionSwitches d;
+      CREDENCE_ASSIGN_OR_RETURN(d.distribution, r.fixed<32>());
+      CREDENCE_ASSIGN_OR_RETURN(d.cancel, r.boolean());
+      CREDENCE_ASSIGN_OR_RETURN(d.clawback, r.boolean());
+      return Body(d);
     }
     case BodyKind::mint: {
       Mint m;
@@ -329,6 +398,21 @@ Result<Delegation> delegation_from_json(const codec::Json& j) {
   return d;
 }
 
+// A possibly empty list of 0x-hex 32-byte values, at most `limit`.
+Result<std::vector<Hash256>> hash_list_from_json(const codec::Json& j, const std::string& what, std::size_t limit) {
+  if (!j.is_array() || j.size() > limit) {
+    return bad_tx(what + " must be an array of at most " + std::to_string(limit) + " 0x-hex values");
+  }
+  std::vector<Hash256> out;
+  for (const auto& e : j) {
+    if (!e.is_string()) return Status::invalid("bad_field", what + " must hold 0x-hex strings");
+    auto h = codec::hex_decode_fixed<32>(e.get<std::string>());
+    if (!h) return Status::invalid("bad_field", what + ": " + h.status().to_string());
+    out.push_back(*h);
+  }
+  return out;
+}
+
 Result<std::vector<Id>> id_list_from_json(const codec::Json& j) {
   if (!j.is_array() || j.empty() || j.size() > kMaxBatch) return bad_tx("ids must be an array of 1..256 ids");
   std::vector<Id> ids;
@@ -369,11 +453,32 @@ codec::Json body_json(const Body& body) {
           if (b.asset != kNativeAsset) j["asset"] = hex_json(b.asset);
         } else if constexpr (std::is_same_v<T, CreateAsset>) {
           j["asset"] = to_json(b.definition);
-        } else {
-          static_assert(std::is_same_v<T, Mint>);
+        } else if constexpr (std::is_same_v<T, Mint>) {
           j["asset"] = hex_json(b.asset);
           j["to"] = hex_json(b.to);
           j["amount"] = amount_json(b.amount);
+        } else if constexpr (std::is_same_v<T, CreateDistribution>) {
+          j["distribution"] = to_json(b.terms);
+        } else if constexpr (std::is_same_v<T, Claim>) {
+          j["distribution"] = hex_json(b.distribution);
+          j["claimant"] = hex_json(b.claimant);
+          j["allocation"] = amount_json(b.allocation);
+          codec::Json proof = codec::Json::array();
+          for (const auto& p : b.proof) proof.push_back(hex_json(p));
+          j["proof"] = proof;
+          codec::Json atts = codec::Json::array();
+          for (const auto& a : b.attestations) atts.push_back(hex_json(a));
+          j["attestations"] = atts;
+        } else if constexpr (std::is_same_v<T, CancelDistribution>) {
+          j["distribution"] = hex_json(b.distribution);
+          j["wipe"] = b.wipe;
+        } else if constexpr (std::is_same_v<T, Clawback>) {
+          j["distribution"] = hex_json(b.distribution);
+        } else {
+          static_assert(std::is_same_v<T, DisableDistributionSwitches>);
+          j["distribution"] = hex_json(b.distribution);
+          j["cancel"] = b.cancel;
+          j["clawback"] = b.clawback;
         }
       },
       body);
@@ -424,6 +529,41 @@ Result<Body> body_from_json(const codec::Json& j) {
     CREDENCE_ASSIGN_OR_RETURN(const codec::Json* a, r.value("asset"));
     CREDENCE_ASSIGN_OR_RETURN(auto d, asset_definition_from_json(*a));
     body = Body(CreateAsset{std::move(d)});
+  } else if (type == "create_distribution") {
+    CREDENCE_ASSIGN_OR_RETURN(const codec::Json* d, r.value("distribution"));
+    CREDENCE_ASSIGN_OR_RETURN(auto terms, distribution_terms_from_json(*d));
+    body = Body(CreateDistribution{std::move(terms)});
+  } else if (type == "claim") {
+    Claim c;
+    CREDENCE_ASSIGN_OR_RETURN(c.distribution, r.hex_fixed<32>("distribution"));
+    CREDENCE_ASSIGN_OR_RETURN(c.claimant, r.hex_fixed<32>("claimant"));
+    CREDENCE_ASSIGN_OR_RETURN(c.allocation, amount_from_json(r, "allocation"));
+    CREDENCE_ASSIGN_OR_RETURN(const codec::Json* p, r.value("proof"));
+    CREDENCE_ASSIGN_OR_RETURN(c.proof, hash_list_from_json(*p, "proof", kMaxClaimProof));
+    if (r.optional("attestations")) {
+      CREDENCE_ASSIGN_OR_RETURN(const codec::Json* a, r.value("attestations"));
+      CREDENCE_ASSIGN_OR_RETURN(c.attestations, hash_list_from_json(*a, "attestations", kMaxClaimAttestations));
+    }
+    body = Body(std::move(c));
+  } else if (type == "cancel_distribution") {
+    CancelDistribution c;
+    CREDENCE_ASSIGN_OR_RETURN(c.distribution, r.hex_fixed<32>("distribution"));
+    CREDENCE_ASSIGN_OR_RETURN(c.wipe, r.boolean("wipe"));
+    body = Body(c);
+  } else if (type == "clawback") {
+    Clawback c;
+    CREDENCE_ASSIGN_OR_RETURN(c.distribution, r.hex_fixed<32>("distribution"));
+    body = Body(c);
+  } else if (type == "disable_distribution_switches") {
+    DisableDistributionSwitches d;
+    CREDENCE_ASSIGN_OR_RETURN(d.distribution, r.hex_fixed<32>("distribution"));
+    if (r.optional("cancel")) {
+      CREDENCE_ASSIGN_OR_RETURN(d.cancel, r.boolean("cancel"));
+    }
+    if (r.optional("clawback")) {
+      CREDENCE_ASSIGN_OR_RETURN(d.clawback, r.boolean("clawback"));
+    }
+    body = Body(d);
   } else if (type == "mint") {
     Mint m;
     CREDENCE_ASSIGN_OR_RETURN(m.asset, r.hex_fixed<32>("asset"));

@@ -103,6 +103,15 @@ class Ledger {
   Status transfer(const AccountId& from, const AccountId& to, const Id& asset, const U256& amount);
   Status create_asset(const AccountId& issuer, const CreateAsset& body, const Id& origin, Receipt& receipt);
   Status mint(const AccountId& author, const Mint& body);
+  Status create_distribution(const AccountId& distributor, const CreateDistribution& body, const Id& origin,
+                             const BlockContext& block, Receipt& receipt);
+  Status claim(const AccountId& author, const Claim& body, const BlockContext& block);
+  Status check_eligibility(const DistributionTerms& terms, const Claim& body, const BlockContext& block);
+  Status cancel_distribution(const AccountId& author, const CancelDistribution& body, const BlockContext& block);
+  Status clawback(const AccountId& author, const Clawback& body, const BlockContext& block);
+  Status disable_switches(const AccountId& author, const DisableDistributionSwitches& body);
+  // The distribution `id` when `author` is its distributor; invalid("unknown_distribution" | "not_distributor").
+  Result<DistributionRecord> own_distribution(const AccountId& author, const Id& id);
   // Adds `delta` to (or subtracts it from) the U256 at `key`: invalid("insufficient_balance") below zero,
   // invalid("overflow") above 2^256 - 1. A zero result erases the entry.
   Status add_amount(const Hash256& key, const U256& delta, bool subtract);

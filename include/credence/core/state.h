@@ -25,6 +25,8 @@ enum class StateKind : std::uint8_t {
   timestamp = 8,            // id -> first time the ledger saw it (u64)
   meta = 9,                 // "chain" -> chain id (u64)
   asset = 10,               // asset id -> encode(AssetRecord); the native token's record under kNativeAsset
+  distribution = 11,        // distribution id -> encode(DistributionRecord)
+  claimed = 12,             // (distribution id, claimant) -> amount claimed so far (U256)
 };
 
 Hash256 state_key(StateKind kind, ByteView identifier);
@@ -36,6 +38,8 @@ Hash256 balance_key(const AccountId& account);  // the native token
 // kNativeAsset gives balance_key(account); another asset's identifier is (asset, account), so the two never meet.
 Hash256 balance_key(const Id& asset, const AccountId& account);
 Hash256 asset_key(const Id& asset);
+Hash256 distribution_key(const Id& distribution);
+Hash256 claimed_key(const Id& distribution, const AccountId& claimant);
 Hash256 recipient_count_key(const Id& schema, const Recipient& recipient);
 Hash256 offchain_revocation_key(const AccountId& attester, const Id& attestation);
 Hash256 timestamp_key(const Id& id);
@@ -67,6 +71,7 @@ class MapStateView final : public StateView {
 Result<std::optional<Schema>> load_schema(const StateView& view, const Id& id);
 Result<std::optional<AttestationRecord>> load_attestation(const StateView& view, const Id& id);
 Result<std::optional<AssetRecord>> load_asset(const StateView& view, const Id& id);
+Result<std::optional<DistributionRecord>> load_distribution(const StateView& view, const Id& id);
 // Absent counts as 0.
 Result<std::uint64_t> load_u64(const StateView& view, const Hash256& key);
 Result<U256> load_u256(const StateView& view, const Hash256& key);

@@ -93,8 +93,49 @@ struct Mint {
   friend bool operator==(const Mint&, const Mint&) = default;
 };
 
+// Escrows terms.total of terms.asset from the author (the distributor). Its id is distribution_id(transaction id).
+struct CreateDistribution {
+  DistributionTerms terms;
+  friend bool operator==(const CreateDistribution&, const CreateDistribution&) = default;
+};
+
+// Pays `claimant` what its allocation has vested and it has not claimed yet. The author is the claimant or one of
+// the distribution's claim delegates; `attestations` prove eligibility (one per required schema, naming the
+// claimant as a recipient).
+struct Claim {
+  Id distribution{};
+  AccountId claimant{};
+  U256 allocation;
+  std::vector<Hash256> proof;     // Merkle proof of allocation_leaf(claimant, allocation), 0..kMaxClaimProof nodes
+  std::vector<Id> attestations;   // 0..kMaxClaimAttestations
+  friend bool operator==(const Claim&, const Claim&) = default;
+};
+
+// The distributor cancels: `wipe` returns the whole escrow now and ends all claims; otherwise (keep) vesting stops
+// at this block's time and what had vested stays claimable.
+struct CancelDistribution {
+  Id distribution{};
+  bool wipe = false;
+  friend bool operator==(const CancelDistribution&, const CancelDistribution&) = default;
+};
+
+// The distributor takes back the unclaimed escrow once the claim window has closed.
+struct Clawback {
+  Id distribution{};
+  friend bool operator==(const Clawback&, const Clawback&) = default;
+};
+
+// The distributor gives up the selected powers for good ("unruggable"); they can never be turned back on.
+struct DisableDistributionSwitches {
+  Id distribution{};
+  bool cancel = false;
+  bool clawback = false;
+  friend bool operator==(const DisableDistributionSwitches&, const DisableDistributionSwitches&) = default;
+};
+
 using Body = std::variant<RegisterSchema, Attest, Revoke, DelegatedAttest, DelegatedRevoke, RevokeOffchain, Timestamp,
-                          Transfer, CreateAsset, Mint>;
+                          Transfer, CreateAsset, Mint, CreateDistribution, Claim, CancelDistribution, Clawback,
+                          DisableDistributionSwitches>;
 
 // The name of a body type as used in JSON ("register_schema", "attest", …).
 const char* body_name(const Body& body);
