@@ -7,6 +7,7 @@
 // transaction created. Exit codes: 0 done / valid; 1 the node refused (409, 422, 429), the transaction failed, or
 // the verdict is invalid; 2 malformed input (local checks, or the node's 400 / 404); 3 local failure (node
 // unreachable, unexpected answer, file system).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 #include "commands.h"
 #include "credence/codec/abi.h"
@@ -23,6 +25,7 @@
 #include "credence/core/transaction.h"
 #include "credence/core/verify.h"
 #include "credence/crypto/hash.h"
+#include "credence/interop/oz_merkle.h"
 #include "file_input.h"
 #include "key_file.h"
 #include "node_client.h"
@@ -591,6 +594,208 @@ int run_balance(Session& s, const std::string& account_text, const std::string& 
   return s.print(string_or(*reply, "balance", "?"), *reply);
 }
 
+// ---- distributions (on the node; `dist build/proof/verify/multiproof` are offline, in dist_commands.cc)
+
+Result<core::AccountId> parse_account(const std::string& flag, const std::string& text) {
+  auto a = codec::hex_decode_fixed<32>(text);
+  if (!a) return Status::invalid("bad_arguments", flag + " (an account, 32-byte hex): " + a.status().message());
+  return *a;
+}
+
+struct DistCreateArgs {
+  std::string key;
+  std::string asset;
+  std::string total;
+  std::string root;
+  std::uint64_t claim_start = 0;
+  std::uint64_t claim_end = 0;
+  std::string schedule_file;
+  std::vector<std::string> schemas;
+  std::vector<std::string> attesters;
+  std::vector<std::string> delegates;
+  bool cancelable = false;
+  bool clawback = false;
+  SubmitOptions submit;
+};
+
+int run_dist_create(Session& s, const DistCreateArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  core::DistributionTerms t;
+  if (!a.asset.empty()) {
+    auto asset = parse_id("--asset", a.asset);
+    if (!asset) return s.fail(asset.status());
+    t.asset = *asset;
+  }
+  auto total = parse_amount("--total", a.total);
+  if (!total) return s.fail(total.status());
+  t.total = *total;
+  auto root = parse_id("--root", a.root);
+  if (!root) return s.fail(root.status());
+  t.merkle_root = *root;
+  t.claim_start = a.claim_start;
+  t.claim_end = a.claim_end;
+  if (!a.schedule_file.empty()) {
+    auto json = read_json_file(a.schedule_file);
+    if (!json) return s.fail(json.status());
+    auto schedule = core::schedule_from_json(*json);
+    if (!schedule) {
+      return s.fail(Status::invalid(schedule.status().code(), a.schedule_file + ": " + schedule.status().message()));
+    }
+    t.schedule = std::move(*schedule);
+  }
+  for (const auto& text : a.schemas) {
+    auto id = parse_id("--require-schema", text);
+    if (!id) return s.fail(id.status());
+    t.required_schemas.push_back(*id);
+  }
+  for (const auto& [list, texts, flag] : {std::tuple{&t.trusted_attesters, &a.attesters, "--trusted-attester"},
+                                         std::tuple{&t.claim_delegates, &a.delegates, "--delegate"}}) {
+    for (const auto& text : *texts) {
+      auto account = parse_account(flag, text);
+      if (!account) return s.fail(account.status());
+      list->push_back(*account);
+    }
+  }
+  t.cancelable = a.cancelable;
+  t.clawback = a.clawback;
+  if (Status st = t.validate(); !st.is_ok()) return s.fail(st);  // the node would refuse it (bad_distribution)
+  return submit(s, *key, core::CreateDistribution{t}, a.submit,
+                [&s](const std::vector<std::string>& ids, const Json& server) {
+                  return print_created(s, ids, server, "distribution");
+                });
+}
+
+struct DistClaimArgs {
+  std::string key;
+  std::string distribution;
+  std::string claimant;  // default: the key's account
+  std::string allocation;
+  std::string tree;      // a standard-v1 dump with leaf encoding bytes32,uint256
+  std::vector<std::string> proof;
+  std::vector<std::string> attestations;
+  SubmitOptions submit;
+};
+
+int run_dist_claim(Session& s, const DistClaimArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return s.fail(key.status());
+  core::Claim c;
+  auto d = parse_id("--distribution", a.distribution);
+  if (!d) return s.fail(d.status());
+  c.distribution = *d;
+  c.claimant = secret(*key).public_key().bytes();
+  if (!a.claimant.empty()) {
+    auto claimant = parse_account("--claimant", a.claimant);
+    if (!claimant) return s.fail(claimant.status());
+    c.claimant = *claimant;
+  }
+  for (const auto& text : a.attestations) {
+    auto id = parse_id("--attestation", text);
+    if (!id) return s.fail(id.status());
+    c.attestations.push_back(*id);
+  }
+  if (!a.tree.empty()) {
+    if (!a.proof.empty() || !a.allocation.empty()) {
+      return s.fail(Status::invalid("bad_arguments", "--tree finds the allocation and proof: drop --proof/--allocation"));
+    }
+    auto text = read_text_file(a.tree, interop::oz::kMaxDumpSize);
+    if (!text) return s.fail(text.status());
+    auto tree = interop::oz::load_standard_tree(*text);
+    if (!tree) return s.fail(Status::invalid(tree.status().code(), a.tree + ": " + tree.status().message()));
+    const auto& enc = tree->leaf_encoding();
+    if (codec::canonical_type_list(enc) != "bytes32,uint256") {
+      return s.fail(Status::invalid("bad_arguments", a.tree + ": a distribution tree has leaf encoding bytes32,uint256"));
+    }
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < tree->size(); ++i) {
+      const auto& value = tree->values()[i].value;
+      if (value[0].kind() == codec::AbiValue::Kind::fixed_bytes &&
+          std::equal(value[0].as_bytes().begin(), value[0].as_bytes().end(), c.claimant.begin(), c.claimant.end())) {
+        found = i;
+        break;
+      }
+    }
+    if (!found) return s.fail(Status::invalid("not_in_tree", a.tree + " has no allocation for the claimant"));
+    c.allocation = tree->values()[*found].value[1].as_word();
+    auto proof = tree->proof(*found);
+    if (!proof) return s.fail(proof.status());
+    c.proof = std::move(*proof);
+  } else {
+    auto allocation = parse_amount("--allocation", a.allocation);
+    if (!allocation) return s.fail(allocation.status());
+    c.allocation = *allocation;
+    for (const auto& text : a.proof) {
+      auto node = parse_id("--proof", text);
+      if (!node) return s.fail(node.status());
+      c.proof.push_back(*node);
+    }
+  }
+  return submit(s, *key, std::move(c), a.submit, [&s](const std::vector<std::string>&, const Json& server) {
+    return s.print(string_or(server, "id", "committed"), server);
+  });
+}
+
+int run_dist_admin(Session& s, const std::string& key_file, core::Body body, const SubmitOptions& options) {
+  auto key = read_account_key(key_file);
+  if (!key) return s.fail(key.status());
+  return submit(s, *key, std::move(body), options, [&s](const std::vector<std::string>&, const Json& server) {
+    return s.print(string_or(server, "id", "committed"), server);
+  });
+}
+
+int run_dist_show(Session& s, const std::string& id_text, const std::string& claimant_text,
+                  const std::string& allocation_text) {
+  auto id = parse_id("distribution id", id_text);
+  if (!id) return s.fail(id.status());
+  if (claimant_text.empty()) {
+    auto reply = s.get("/v1/distributions/" + hex(*id));
+    if (!reply) return s.fail(reply.status());
+    std::string t;
+    for (const char* field : {"id", "distributor", "asset", "total", "escrow", "claimed", "returned", "merkle_root"}) {
+      t += std::string(field) + ": " + string_or(*reply, field, "?") + "\n";
+    }
+    t += "claim window: " + std::to_string(reply->value("claim_start", 0)) + " .. " +
+         std::to_string(reply->value("claim_end", 0)) + "\n";
+    t += std::string("cancelable: ") + (reply->value("cancelable", false) ? "yes" : "no") +
+         ", clawback: " + (reply->value("clawback", false) ? "yes" : "no") +
+         ", canceled at: " + std::to_string(reply->value("canceled_at", 0)) +
+         (reply->value("wiped", false) ? " (wiped)" : "");
+    return s.print(t, *reply);
+  }
+  auto claimant = parse_account("--claimant", claimant_text);
+  if (!claimant) return s.fail(claimant.status());
+  std::string path = "/v1/distributions/" + hex(*id) + "/claims/" + hex(*claimant);
+  if (!allocation_text.empty()) {
+    auto allocation = parse_amount("--allocation", allocation_text);
+    if (!allocation) return s.fail(allocation.status());
+    path += "?allocation=" + allocation->to_decimal();
+  }
+  auto reply = s.get(path);
+  if (!reply) return s.fail(reply.status());
+  std::string t = "claimed: " + string_or(*reply, "claimed", "?");
+  if (reply->contains("claimable")) {
+    t += "\nvested: " + string_or(*reply, "vested", "?") + "\nclaimable: " + string_or(*reply, "claimable", "?");
+  }
+  return s.print(t, *reply);
+}
+
+int run_concentration(Session& s, const std::string& id_text, const std::string& threshold, std::uint64_t top) {
+  auto id = parse_id("asset id", id_text);
+  if (!id) return s.fail(id.status());
+  auto reply = s.get("/v1/assets/" + hex(*id) + "/concentration?threshold=" + threshold + "&top=" + std::to_string(top));
+  if (!reply) return s.fail(reply.status());
+  std::string t = "height: " + std::to_string(reply->value("height", 0)) +
+                  "\nholders: " + std::to_string(reply->value("holders", 0)) + "\nheld: " + string_or(*reply, "held", "?");
+  if (reply->contains("hhi")) {
+    const auto num = [&](const char* k) { return std::to_string((*reply)[k].get<double>()); };
+    t += "\ngini: " + num("gini") + "\nhhi: " + num("hhi") + "\nnakamoto(" + threshold +
+         "): " + std::to_string((*reply)["nakamoto"].value("count", 0)) + "\ntop " + std::to_string(top) +
+         " share: " + std::to_string((*reply)["top"].value("share", 0.0)) + "\nentropy (bits): " + num("entropy_bits");
+  }
+  return s.print(t, *reply);
+}
+
 // Text view of a record; with the schema, the data decoded to its ABI JSON view.
 std::string record_text(const std::string& id, const core::AttestationRecord& rec,
                         const std::optional<core::Schema>& schema) {
@@ -959,6 +1164,99 @@ void register_node_commands(CLI::App& app, const Output& out, const NodeOptions&
     auto id = std::make_shared<std::string>();
     get->add_option("id", *id, "asset id")->required();
     get->callback([&exit_code, session, id] { exit_code = run_asset_get(*session(), *id); });
+  }
+  {
+    auto* group = app.get_subcommand("asset");
+    auto* cmd = group->add_subcommand("concentration", "Gini, HHI, Nakamoto, top-k share and entropy of its holders");
+    auto id = std::make_shared<std::string>();
+    auto threshold = std::make_shared<std::string>("0.5");
+    auto top = std::make_shared<std::uint64_t>(10);
+    cmd->add_option("id", *id, "asset id")->required();
+    cmd->add_option("--threshold", *threshold, "Nakamoto threshold in (0, 1] (default 0.5)");
+    cmd->add_option("--top", *top, "k of the top-k share (default 10)");
+    cmd->callback([&exit_code, session, id, threshold, top] {
+      exit_code = run_concentration(*session(), *id, *threshold, *top);
+    });
+  }
+  {
+    auto* group = app.get_subcommand("dist");
+    group->description("Merkle distributions: build/proof/verify/multiproof offline; create/claim/cancel/clawback/"
+                       "disable/show on the node");
+    auto* create = group->add_subcommand("create", "Create a distribution escrowing --total; prints its id");
+    auto c = std::make_shared<DistCreateArgs>();
+    create->add_option("--key", c->key, "distributor's ed25519 key file")->required();
+    create->add_option("--asset", c->asset, "asset id (default: the native token)");
+    create->add_option("--total", c->total, "amount escrowed now (decimal)")->required();
+    create->add_option("--root", c->root, "Merkle root of (bytes32 claimant, uint256 allocation) leaves")->required();
+    create->add_option("--claim-start", c->claim_start, "unix time claims open")->required();
+    create->add_option("--claim-end", c->claim_end, "unix time claims close (default: never)");
+    create->add_option("--schedule", c->schedule_file, "vesting schedule JSON file (docs/vesting.md)");
+    create->add_option("--require-schema", c->schemas, "schema a claimant must hold a valid attestation of");
+    create->add_option("--trusted-attester", c->attesters, "accepted attester of those attestations");
+    create->add_option("--delegate", c->delegates, "account allowed to claim on claimants' behalf");
+    create->add_flag("--cancelable", c->cancelable, "keep the power to cancel (can be given up later, never regained)");
+    create->add_flag("--clawback", c->clawback, "keep the power to take back unclaimed tokens after --claim-end");
+    add_submit_flags(create, c->submit);
+    create->callback([&exit_code, session, c] { exit_code = run_dist_create(*session(), *c); });
+
+    auto* claim = group->add_subcommand("claim", "Claim what has vested for a claimant (paid to the claimant)");
+    auto k = std::make_shared<DistClaimArgs>();
+    claim->add_option("--key", k->key, "claimant's (or a claim delegate's) ed25519 key file")->required();
+    claim->add_option("--distribution", k->distribution, "distribution id")->required();
+    claim->add_option("--claimant", k->claimant, "claimant account (default: the key's)");
+    claim->add_option("--tree", k->tree, "the distribution's tree dump (finds allocation and proof)");
+    claim->add_option("--allocation", k->allocation, "the claimant's allocation, without --tree");
+    claim->add_option("--proof", k->proof, "proof nodes (0x…), without --tree")->delimiter(',');
+    claim->add_option("--attestation", k->attestations, "eligibility attestation id (one per required schema)");
+    add_submit_flags(claim, k->submit);
+    claim->callback([&exit_code, session, k] { exit_code = run_dist_claim(*session(), *k); });
+
+    struct AdminArgs {
+      std::string key, distribution;
+      bool wipe = false, cancel = false, clawback = false;
+      SubmitOptions submit;
+    };
+    auto admin = std::make_shared<AdminArgs>();
+    auto* cancel = group->add_subcommand("cancel", "Cancel: keep what vested claimable, or --wipe it all back");
+    auto* claw = group->add_subcommand("clawback", "Take back the unclaimed escrow once claims have closed");
+    auto* disable = group->add_subcommand("disable", "Give up --cancel and/or --clawback powers for good");
+    for (CLI::App* cmd : {cancel, claw, disable}) {
+      cmd->add_option("--key", admin->key, "distributor's ed25519 key file")->required();
+      cmd->add_option("--distribution", admin->distribution, "distribution id")->required();
+      add_submit_flags(cmd, admin->submit);
+    }
+    cancel->add_flag("--wipe", admin->wipe, "return the whole escrow now; nothing more can be claimed");
+    disable->add_flag("--cancel", admin->cancel, "give up canceling");
+    disable->add_flag("--clawback", admin->clawback, "give up clawback");
+    const auto with_id = [&exit_code, session, admin](auto make) {
+      return [&exit_code, session, admin, make] {
+        auto s = session();
+        auto id = parse_id("--distribution", admin->distribution);
+        if (!id) {
+          exit_code = s->fail(id.status());
+          return;
+        }
+        exit_code = run_dist_admin(*s, admin->key, make(*id, *admin), admin->submit);
+      };
+    };
+    cancel->callback(with_id([](const core::Id& id, const AdminArgs& x) {
+      return core::Body(core::CancelDistribution{id, x.wipe});
+    }));
+    claw->callback(with_id([](const core::Id& id, const AdminArgs&) { return core::Body(core::Clawback{id}); }));
+    disable->callback(with_id([](const core::Id& id, const AdminArgs& x) {
+      return core::Body(core::DisableDistributionSwitches{id, x.cancel, x.clawback});
+    }));
+
+    auto* show = group->add_subcommand("show", "Show a distribution, or a claimant's claim with --claimant");
+    auto id = std::make_shared<std::string>();
+    auto claimant = std::make_shared<std::string>();
+    auto allocation = std::make_shared<std::string>();
+    show->add_option("id", *id, "distribution id")->required();
+    show->add_option("--claimant", *claimant, "claimant account");
+    show->add_option("--allocation", *allocation, "with --claimant: also show what has vested and is claimable");
+    show->callback([&exit_code, session, id, claimant, allocation] {
+      exit_code = run_dist_show(*session(), *id, *claimant, *allocation);
+    });
   }
   {
     auto* cmd = app.add_subcommand("balance", "Balance of an account (native token unless --asset)");

@@ -267,6 +267,28 @@ class RocksSnapshot final : public Snapshot {
     return storage::query_schemas(index_reader(), state_, query);
   }
 
+  Result<std::vector<codec::U256>> holders(const core::Id& asset, std::size_t max) const override {
+    const std::string prefix = storage::index_prefix(storage::IndexKind::holder, asset);
+    rocksdb::ReadOptions ro = read_options_;
+    std::string upper = prefix;
+    upper.push_back('\xff');  // above every account under this asset (accounts are 32 bytes)
+    const rocksdb::Slice upper_bound(upper);
+    ro.iterate_upper_bound = &upper_bound;
+    std::unique_ptr<rocksdb::Iterator> it(store_->db->NewIterator(ro, store_->cf(storage::kIndex)));
+    std::vector<codec::U256> out;
+    for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
+      if (!it->key().starts_with(slice(prefix))) break;
+      if (it->key().size() != prefix.size() + 32 || it->value().size() != 32) return corrupt("malformed holder entry");
+      if (out.size() >= max) {
+        return Status::invalid("too_many_holders", "more than " + std::to_string(max) + " holders");
+      }
+      const ByteView v = bytes_of(it->value());
+      out.push_back(codec::U256::from_be_bytes(FixedView<32>(v.data(), 32)));
+    }
+    if (!it->status().ok()) return storage_error(it->status(), "holder scan");
+    return out;
+  }
+
  private:
   // Reverse scan of one index prefix at this snapshot (storage::IndexReader).
   storage::IndexReader index_reader() const {
@@ -457,6 +479,29 @@ class RocksDatabase final : public Database {
     std::uint64_t next_schema = next_schema_;
     storage::for_each_index_entry(index_entries(block, receipts), next_attestation, next_schema,
                                   [&](const std::string& key, ByteView value) { put(storage::kIndex, key, value); });
+    // Holders: every balance the block may have changed, read from the staged state (the block's own).
+    {
+      auto map = core::smt::AuthenticatedMap::open(writer_);
+      if (!map) {
+        (void)batch.RollbackToSavePoint();
+        return map.status();
+      }
+      auto balances = holder_balances(core::MapStateView(*map), block, genesis);
+      if (!balances) {
+        (void)batch.RollbackToSavePoint();
+        return balances.status();
+      }
+      for (const HolderBalance& holder : *balances) {
+        std::string key = storage::index_prefix(storage::IndexKind::holder, holder.asset);
+        key.append(storage::as_chars(holder.account));
+        if (holder.balance.is_zero()) {
+          if (s.ok()) s = batch.Delete(store_->cf(storage::kIndex), slice(key));
+        } else {
+          const auto bytes = holder.balance.to_be_bytes();
+          put(storage::kIndex, key, bytes);
+        }
+      }
+    }
     put(storage::kMeta, storage::kMetaNextAttestation, as_bytes(storage::be64(next_attestation)));
     put(storage::kMeta, storage::kMetaNextSchema, as_bytes(storage::be64(next_schema)));
     put(storage::kMeta, storage::kMetaHead, header_bytes);

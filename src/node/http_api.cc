@@ -18,6 +18,7 @@
 #include "credence/codec/hex.h"
 #include "credence/codec/json.h"
 #include "credence/core/block.h"
+#include "credence/core/concentration.h"
 #include "credence/core/state.h"
 #include "credence/core/verify.h"
 #include "credence/node/node.h"
@@ -95,6 +96,8 @@ constexpr std::string_view kOctetType = "application/octet-stream";
 constexpr std::string_view kBatchType = "application/x-credence-batch";
 constexpr const char* kMetricsType = "text/plain; version=0.0.4";
 constexpr std::uint64_t kMaxWaitMs = 30'000;
+// Concentration metrics read every holder of the asset; past this the answer is 422 too_many_holders.
+constexpr std::size_t kMaxHolders = 1'000'000;
 
 // A request refused before any effect: the HTTP status and the error object's code and message.
 struct HttpError {
@@ -323,6 +326,9 @@ struct HttpServer::Impl {
     add("GET", "/v1/blocks/:height", &Impl::block_at);
     add("GET", "/v1/accounts/:account", &Impl::account);
     add("GET", "/v1/assets/:id", &Impl::asset);
+    add("GET", "/v1/assets/:id/concentration", &Impl::concentration);
+    add("GET", "/v1/distributions/:id", &Impl::distribution);
+    add("GET", "/v1/distributions/:id/claims/:claimant", &Impl::distribution_claim);
     add("GET", "/v1/state/root", &Impl::state_root);
     add("GET", "/v1/state/proof/:key", &Impl::state_proof);
     add("GET", "/v1/schemas", &Impl::list_schemas);
@@ -617,6 +623,139 @@ struct HttpServer::Impl {
                    {"asset", codec::hex_encode_0x(asset)},
                    {"balance", balance->to_decimal()},
                    {"height", view->head().height}});
+  }
+
+  void distribution(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    auto id = parse_hex_param<32>("distribution id", p[0]);
+    if (!id) return send_error(res, bad_query(id.status().message()));
+    const auto view = read_view(res);
+    if (!view) return;
+    auto record = core::load_distribution(core::MapStateView(*view->map), *id);
+    if (!record) return send_error(res, from_local_failure(record.status()));
+    if (!*record) return send_error(res, {404, "unknown_distribution", "no distribution " + codec::hex_encode_0x(*id)});
+    Json j = core::to_json(**record);
+    j["height"] = view->head().height;
+    send_json(res, 200, j);
+  }
+
+  // What a claimant has claimed; with ?allocation=N also what has vested and is claimable at the head's time.
+  void distribution_claim(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    auto q = Query::make(req, {"allocation"});
+    if (!q) return send_error(res, bad_query(q.status().message()));
+    auto id = parse_hex_param<32>("distribution id", p[0]);
+    if (!id) return send_error(res, bad_query(id.status().message()));
+    auto claimant = parse_hex_param<32>("claimant", p[1]);
+    if (!claimant) return send_error(res, bad_query(claimant.status().message()));
+    std::optional<codec::U256> allocation;
+    if (const auto text = q->get("allocation")) {
+      auto parsed = codec::U256::parse_decimal(*text);
+      if (!parsed) return send_error(res, bad_query("allocation: " + parsed.status().message()));
+      allocation = *parsed;
+    }
+    const auto view = read_view(res);
+    if (!view) return;
+    const core::MapStateView state(*view->map);
+    auto record = core::load_distribution(state, *id);
+    if (!record) return send_error(res, from_local_failure(record.status()));
+    if (!*record) return send_error(res, {404, "unknown_distribution", "no distribution " + codec::hex_encode_0x(*id)});
+    auto claimed = core::load_u256(state, core::claimed_key(*id, *claimant));
+    if (!claimed) return send_error(res, from_local_failure(claimed.status()));
+    Json j{{"distribution", codec::hex_encode_0x(*id)},
+           {"claimant", codec::hex_encode_0x(*claimant)},
+           {"claimed", claimed->to_decimal()},
+           {"height", view->head().height},
+           {"time", view->head().time}};
+    if (allocation) {
+      auto vested = core::vested_allocation(**record, *allocation, view->head().time);
+      if (!vested) return send_error(res, from_local_failure(vested.status()));
+      auto due = codec::checked_sub(*vested, *claimed);
+      j["allocation"] = allocation->to_decimal();
+      j["vested"] = vested->to_decimal();
+      j["claimable"] = (due && !(*record)->wiped ? *due : codec::U256()).to_decimal();
+    }
+    send_json(res, 200, j);
+  }
+
+  // "0.5" -> 5/10; at most 6 decimals, within (0, 1].
+  static Result<core::ShareThreshold> parse_threshold(const std::string& text) {
+    const auto dot = text.find('.');
+    const std::string whole = text.substr(0, dot);
+    const std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+    const auto digits = [](const std::string& t) {
+      return std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (whole.empty() || frac.size() > 6 || !digits(whole) || !digits(frac) || whole.size() > 1 ||
+        (dot != std::string::npos && frac.empty())) {
+      return Status::invalid("bad_query", "threshold: a decimal in (0, 1] with at most 6 decimals, e.g. 0.5");
+    }
+    std::uint64_t denominator = 1;
+    for (std::size_t i = 0; i < frac.size(); ++i) denominator *= 10;
+    const std::uint64_t numerator = static_cast<std::uint64_t>(std::stoull(whole + (frac.empty() ? "" : frac)));
+    if (numerator == 0 || numerator > denominator) {
+      return Status::invalid("bad_query", "threshold must be in (0, 1]");
+    }
+    return core::ShareThreshold{numerator, denominator};
+  }
+
+  void concentration(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    auto q = Query::make(req, {"threshold", "top"});
+    if (!q) return send_error(res, bad_query(q.status().message()));
+    auto id = parse_hex_param<32>("asset id", p[0]);
+    if (!id) return send_error(res, bad_query(id.status().message()));
+    core::ShareThreshold threshold;
+    std::string threshold_text = "0.5";
+    if (const auto text = q->get("threshold")) {
+      auto t = parse_threshold(*text);
+      if (!t) return send_error(res, bad_query(t.status().message()));
+      threshold = *t;
+      threshold_text = *text;
+    }
+    auto top = q->u64("top", 1, kMaxPageSize);
+    if (!top) return send_error(res, bad_query(top.status().message()));
+    const std::size_t k = top->value_or(10);
+    const auto view = read_view(res);
+    if (!view) return;
+    auto record = core::load_asset(core::MapStateView(*view->map), *id);
+    if (!record) return send_error(res, from_local_failure(record.status()));
+    if (!*record) return send_error(res, {404, "unknown_asset", "no asset " + codec::hex_encode_0x(*id)});
+    auto balances = view->snapshot->holders(*id, kMaxHolders);
+    if (!balances) {
+      if (balances.status().code() == "too_many_holders") {
+        return send_error(res, {422, "too_many_holders", balances.status().message()});
+      }
+      return send_error(res, from_local_failure(balances.status()));
+    }
+    codec::U256 held;
+    for (const auto& b : *balances) {
+      auto sum = codec::checked_add(held, b);  // balances of one asset sum to at most its supply
+      if (!sum) return send_error(res, from_local_failure(Status::error("corrupt_state", "holder balances overflow")));
+      held = *sum;
+    }
+    Json j{{"asset", codec::hex_encode_0x(*id)},
+           {"height", view->head().height},
+           {"holders", balances->size()},
+           {"held", held.to_decimal()},
+           {"supply", (*record)->supply.to_decimal()}};
+    if (balances->empty()) {
+      j["gini"] = nullptr;  // no holders: the metrics are undefined
+    } else {
+      auto gini = core::gini(*balances);
+      auto hhi = core::hhi(*balances);
+      auto nakamoto = core::nakamoto_coefficient(*balances, threshold);
+      auto top_share = core::top_k_share(*balances, k);
+      auto entropy = core::shannon_entropy(*balances);
+      for (const Status* s : {&gini.status(), &hhi.status(), &nakamoto.status(), &top_share.status(),
+                              &entropy.status()}) {
+        if (!s->is_ok()) return send_error(res, {422, s->code(), s->message()});
+      }
+      j["gini"] = *gini;
+      j["hhi"] = *hhi;
+      j["nakamoto"] = Json{{"threshold", threshold_text}, {"count", *nakamoto}};
+      j["top"] = Json{{"k", k}, {"share", *top_share}};
+      j["entropy_bits"] = *entropy;
+    }
+    send_json(res, 200, j);
   }
 
   void asset(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {

@@ -1,5 +1,6 @@
 // The HTTP API (docs/api.md) against a real Node on a temporary data directory, driven through httplib::Client on
 // 127.0.0.1: every route, the status code of every refusal, and that no refusal changes the state root.
+#include "credence/core/merkle_tree.h"
 #include "credence/node/http_api.h"
 
 #include <gtest/gtest.h>
@@ -260,6 +261,8 @@ TEST_F(ApiTest, HealthMetricsAndOpenApi) {
       {"/v1/transactions/batch", "post"}, {"/v1/transactions/{id}", "get"},
       {"/v1/blocks/latest", "get"},    {"/v1/blocks/{height}", "get"},
       {"/v1/accounts/{account}", "get"}, {"/v1/assets/{id}", "get"},
+      {"/v1/assets/{id}/concentration", "get"}, {"/v1/distributions/{id}", "get"},
+      {"/v1/distributions/{id}/claims/{claimant}", "get"},
       {"/v1/state/root", "get"},
       {"/v1/state/proof/{key}", "get"}, {"/v1/schemas", "get"},
       {"/v1/schemas/{id}", "get"},     {"/v1/attestations", "get"},
@@ -502,6 +505,71 @@ TEST_F(ApiTest, AssetsMintTransferAndBalances) {
   EXPECT_TRUE(refused(get("/v1/accounts/" + hex(bob_.id()) + "?asset=" + unknown), 404, "unknown_asset"));
   EXPECT_TRUE(refused(get("/v1/assets/0x12"), 400, "bad_query"));
   EXPECT_TRUE(refused(get("/v1/accounts/" + hex(bob_.id()) + "?asset=zz"), 400, "bad_query"));
+}
+
+TEST_F(ApiTest, DistributionClaimsHoldersAndConcentration) {
+  core::AssetDefinition def;
+  def.symbol = "AIR";
+  def.initial_supply = codec::U256::from_u64(6);
+  def.max_supply = codec::U256::from_u64(1'000);
+  const auto create = sign(alice_, 0, core::CreateAsset{def});
+  commit(create);
+  const core::Id asset = core::asset_id(core::transaction_id(create.tx));
+  commit(sign(alice_, 1, core::Transfer{bob_.id(), codec::U256::from_u64(2), asset}));
+  commit(sign(alice_, 2, core::Transfer{carol_.id(), codec::U256::from_u64(1), asset}));
+
+  // Balances [3, 2, 1]: the published cases (REFERENCES §7).
+  Json c = parse(get("/v1/assets/" + hex(asset) + "/concentration?threshold=0.5&top=1"));
+  EXPECT_EQ(c["holders"], 3u) << c;
+  EXPECT_EQ(c["held"], "6");
+  EXPECT_NEAR(c["gini"].get<double>(), 0.2222, 1e-4);
+  EXPECT_NEAR(c["hhi"].get<double>(), 0.3889, 1e-4);
+  EXPECT_EQ(c["nakamoto"]["count"], 1u);
+  EXPECT_NEAR(c["top"]["share"].get<double>(), 0.5, 1e-12);
+
+  // A distribution of 100 (escrowed: not a holder's balance) over a two-leaf tree, claimable at once.
+  commit(sign(alice_, 3, core::Mint{asset, alice_.id(), codec::U256::from_u64(100)}));
+  const Hash256 bob_leaf = core::allocation_leaf(bob_.id(), codec::U256::from_u64(60));
+  const Hash256 carol_leaf = core::allocation_leaf(carol_.id(), codec::U256::from_u64(40));
+  core::DistributionTerms terms;
+  terms.asset = asset;
+  terms.total = codec::U256::from_u64(100);
+  terms.merkle_root = core::merkle::node_hash(bob_leaf, carol_leaf);
+  terms.claim_start = unix_now() - 10;
+  const auto created = sign(alice_, 4, core::CreateDistribution{terms});
+  commit(created);
+  const core::Id d = core::distribution_id(core::transaction_id(created.tx));
+  Json dist = parse(get("/v1/distributions/" + hex(d)));
+  EXPECT_EQ(dist["escrow"], "100") << dist;
+  EXPECT_EQ(dist["distributor"], hex(alice_.id()));
+  c = parse(get("/v1/assets/" + hex(asset) + "/concentration"));
+  EXPECT_EQ(c["held"], "6") << c;  // 106 minted, 100 in escrow
+  EXPECT_EQ(c["supply"], "106");
+
+  Json claim = parse(get("/v1/distributions/" + hex(d) + "/claims/" + hex(bob_.id()) + "?allocation=60"));
+  EXPECT_EQ(claim["claimed"], "0") << claim;
+  EXPECT_EQ(claim["claimable"], "60");
+  commit(sign(bob_, 0, core::Claim{d, bob_.id(), codec::U256::from_u64(60), {carol_leaf}, {}}));
+  claim = parse(get("/v1/distributions/" + hex(d) + "/claims/" + hex(bob_.id()) + "?allocation=60"));
+  EXPECT_EQ(claim["claimed"], "60") << claim;
+  EXPECT_EQ(claim["claimable"], "0");
+  EXPECT_EQ(parse(get("/v1/accounts/" + hex(bob_.id()) + "?asset=" + hex(asset)))["balance"], "62");
+  // The holders index followed the claim: balances [3, 62, 1].
+  c = parse(get("/v1/assets/" + hex(asset) + "/concentration?threshold=0.5"));
+  EXPECT_EQ(c["held"], "66") << c;
+  EXPECT_EQ(c["holders"], 3u);
+  EXPECT_EQ(c["nakamoto"]["count"], 1u);
+  // Everything carol held leaves: she is no longer a holder.
+  commit(sign(carol_, 0, core::Transfer{alice_.id(), codec::U256::from_u64(1), asset}));
+  EXPECT_EQ(parse(get("/v1/assets/" + hex(asset) + "/concentration"))["holders"], 2u);
+
+  EXPECT_TRUE(refused(get("/v1/distributions/" + hex(asset)), 404, "unknown_distribution"));
+  EXPECT_TRUE(refused(get("/v1/assets/" + hex(d) + "/concentration"), 404, "unknown_asset"));
+  for (const char* bad : {"0", "1.5", "0.1234567", "abc", "-0.5", ".5"}) {
+    EXPECT_TRUE(refused(get("/v1/assets/" + hex(asset) + "/concentration?threshold=" + bad), 400, "bad_query")) << bad;
+  }
+  EXPECT_TRUE(refused(get("/v1/distributions/" + hex(d) + "/claims/" + hex(bob_.id()) + "?allocation=x"), 400,
+                      "bad_query"));
 }
 
 TEST_F(ApiTest, BatchesInJsonAndBinary) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <set>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -52,6 +53,65 @@ BlockIndexEntries index_entries(const core::Block& block, const std::vector<core
           }
         },
         tx.body);
+  }
+  return out;
+}
+
+Result<std::vector<HolderBalance>> holder_balances(const core::StateView& after, const core::Block& block,
+                                                   const core::Genesis* genesis) {
+  std::set<std::pair<core::Id, core::AccountId>> touched;
+  const auto native = [&](const core::AccountId& a) { touched.emplace(core::kNativeAsset, a); };
+  if (genesis != nullptr) {
+    for (const auto& [account, amount] : genesis->allocations) native(account);
+  }
+  // Fees go from the attester to the schema's registrant, in native tokens.
+  const auto fees = [&](const core::AccountId& attester, const core::Attest& a) -> Status {
+    for (const auto& request : a.requests) {
+      CREDENCE_ASSIGN_OR_RETURN(auto schema, core::load_schema(after, request.schema));
+      if (schema && schema->policy.fee != 0) {
+        native(attester);
+        native(schema->registrant);
+      }
+    }
+    return Status::ok();
+  };
+  for (const core::SignedTransaction& stx : block.transactions) {
+    const core::Transaction& tx = stx.tx;
+    const core::Id tx_id = core::transaction_id(tx);
+    Status s = std::visit(
+        [&](const auto& b) -> Status {
+          using T = std::decay_t<decltype(b)>;
+          if constexpr (std::is_same_v<T, core::Transfer>) {
+            touched.emplace(b.asset, tx.author);
+            touched.emplace(b.asset, b.to);
+          } else if constexpr (std::is_same_v<T, core::CreateAsset>) {
+            touched.emplace(core::asset_id(tx_id), tx.author);
+          } else if constexpr (std::is_same_v<T, core::Mint>) {
+            touched.emplace(b.asset, b.to);
+          } else if constexpr (std::is_same_v<T, core::CreateDistribution>) {
+            touched.emplace(b.terms.asset, tx.author);
+          } else if constexpr (std::is_same_v<T, core::Claim> || std::is_same_v<T, core::CancelDistribution> ||
+                               std::is_same_v<T, core::Clawback>) {
+            CREDENCE_ASSIGN_OR_RETURN(auto d, core::load_distribution(after, b.distribution));
+            if (d) {
+              touched.emplace(d->terms.asset, d->distributor);
+              if constexpr (std::is_same_v<T, core::Claim>) touched.emplace(d->terms.asset, b.claimant);
+            }
+          } else if constexpr (std::is_same_v<T, core::Attest>) {
+            return fees(tx.author, b);
+          } else if constexpr (std::is_same_v<T, core::DelegatedAttest>) {
+            return fees(b.delegation.attester, b.payload);
+          }
+          return Status::ok();
+        },
+        tx.body);
+    CREDENCE_RETURN_IF_ERROR(s);
+  }
+  std::vector<HolderBalance> out;
+  out.reserve(touched.size());
+  for (const auto& [asset, account] : touched) {
+    CREDENCE_ASSIGN_OR_RETURN(auto balance, core::load_u256(after, core::balance_key(asset, account)));
+    out.push_back(HolderBalance{asset, account, balance});
   }
   return out;
 }

@@ -29,7 +29,7 @@ inline constexpr std::string_view kMetaHead = "head";                         //
 inline constexpr std::string_view kMetaGenesis = "genesis";                   // encode_genesis(...)
 inline constexpr std::string_view kMetaNextAttestation = "next_attestation";  // u64 BE: next attestation sequence
 inline constexpr std::string_view kMetaNextSchema = "next_schema";            // u64 BE: next schema sequence
-inline constexpr std::uint8_t kFormatVersion = 1;
+inline constexpr std::uint8_t kFormatVersion = 2;  // 2: U256 balances, assets, distributions, holders
 
 // Big-endian fixed-width integers, so that byte order is numeric order.
 void append_be64(std::string& out, std::uint64_t v);
@@ -51,6 +51,7 @@ enum class IndexKind : char {
   attestation_indexing_key = 'k',  // scope: SHA-256(indexing key), non-empty keys only
   schema = 'S',                    // every schema
   schema_registrant = 'R',         // scope: registrant account
+  holder = 'h',                    // 'h' ‖ asset ‖ account -> balance (32 bytes): no sequence, one entry per holder
 };
 std::string index_prefix(IndexKind kind, ByteView scope = {});
 std::string index_key(IndexKind kind, ByteView scope, std::uint64_t sequence);

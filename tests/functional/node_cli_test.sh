@@ -302,6 +302,37 @@ expect_err "negative amount" 2 '^error: bad_arguments: --amount' -- "$cli" trans
   --to "$student1" --amount -5
 expect_err "unknown asset" 2 '^error: unknown_asset: ' -- "$cli" balance "$student1" --asset 0x$(printf '%064d' 1)
 
+# --- distributions: a tree of (account, allocation), escrow, degree-gated claims, show, concentration
+printf 'account,amount\n%s,25\n%s,15\n' "$student1" "$student2" >"$work/alloc.csv"
+run dist_root "$cli" dist build --csv "$work/alloc.csv" --out "$work/alloc.json" --leaf-encoding bytes32,uint256 --quiet
+check "dist build prints a root" matches "$dist_root" "$id_re"
+now=$(date +%s)
+run dist_id "$cli" dist create --key "$keys/agency.key" --asset "$grant" --total 40 --root "$dist_root" \
+  --claim-start $((now - 60)) --require-schema "$degree_schema" --trusted-attester "$university"
+check "dist create prints an id" matches "$dist_id" "$id_re"
+expect "escrowed" 0 'escrow: 40' -- "$cli" dist show "$dist_id"
+expect "claimable before the claim" 0 'claimable: 25' -- "$cli" dist show "$dist_id" --claimant "$student1" \
+  --allocation 25
+run claim_tx "$cli" dist claim --key "$keys/student1.key" --distribution "$dist_id" --tree "$work/alloc.json" \
+  --attestation "$d1"
+expect "claim paid the claimant" 0 '^50$' -- "$cli" balance "$student1" --asset "$grant"
+expect_err "claim twice" 1 '^error: nothing_to_claim: ' -- "$cli" dist claim --key "$keys/student1.key" \
+  --distribution "$dist_id" --tree "$work/alloc.json" --attestation "$d1"
+expect_err "claim with a revoked degree" 1 '^error: ineligible: ' -- "$cli" dist claim --key "$keys/student2.key" \
+  --distribution "$dist_id" --tree "$work/alloc.json" --attestation "$d2"
+expect_err "claim with someone else's degree" 1 '^error: not_recipient: ' -- "$cli" dist claim \
+  --key "$keys/student2.key" --distribution "$dist_id" --tree "$work/alloc.json" --attestation "$d1"
+expect_err "claim outside the tree" 2 '^error: not_in_tree: ' -- "$cli" dist claim --key "$keys/agency.key" \
+  --distribution "$dist_id" --tree "$work/alloc.json" --attestation "$d1"
+expect_err "cancel a non-cancelable distribution" 1 '^error: not_cancelable: ' -- "$cli" dist cancel \
+  --key "$keys/agency.key" --distribution "$dist_id" --wipe
+expect_err "clawback by a stranger" 1 '^error: not_distributor: ' -- "$cli" dist clawback \
+  --key "$keys/student1.key" --distribution "$dist_id"
+expect_err "distribution without a total" 2 '^error: bad_distribution: ' -- "$cli" dist create \
+  --key "$keys/agency.key" --total 0 --root "$dist_root" --claim-start "$now"
+expect "concentration" 0 'holders: 2'$'\n''held: 1000000000000000000000025' -- "$cli" asset concentration "$grant"
+expect_err "bad threshold" 2 '^error: bad_query: ' -- "$cli" asset concentration "$grant" --threshold 2
+
 run pending_tx "$cli" attest --key "$keys/agency.key" --schema "$acc_schema" --recipient "$student1" \
   --data-json '["x", "y"]' --no-wait
 check "no-wait prints a transaction id" matches "$pending_tx" "$id_re"

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "credence/core/block.h"
+#include "credence/core/ledger.h"
+#include "credence/core/state.h"
 
 namespace credence::node {
 
@@ -100,5 +102,22 @@ struct BlockIndexEntries {
 
 // Pure. Extra receipts, or transactions without a receipt, are ignored (the database checks the counts first).
 BlockIndexEntries index_entries(const core::Block& block, const std::vector<core::Receipt>& receipts);
+
+// ---- holders: every nonzero balance per asset, for concentration metrics (docs/storage.md "Holders")
+
+struct HolderBalance {
+  core::Id asset{};
+  core::AccountId account{};
+  codec::U256 balance;  // zero: the account no longer holds the asset (its entry is removed)
+  friend bool operator==(const HolderBalance&, const HolderBalance&) = default;
+};
+
+// The balances a block (or the genesis, when `genesis` is given) may have changed, read from `after`, the state
+// once the block is applied: for every included transaction, its author and the accounts its body names, in the
+// native token and in the asset the body names (a claim's asset is its distribution's; a schema fee moves native
+// tokens to the registrant). Reading a balance that did not change is harmless, so this over-approximates; missing
+// one would leave the index stale, which the node test checks against the state. Errors: state reads.
+Result<std::vector<HolderBalance>> holder_balances(const core::StateView& after, const core::Block& block,
+                                                   const core::Genesis* genesis);
 
 }  // namespace credence::node
