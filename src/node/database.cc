@@ -267,7 +267,8 @@ class RocksSnapshot final : public Snapshot {
     return storage::query_schemas(index_reader(), state_, query);
   }
 
-  Result<std::vector<codec::U256>> holders(const core::Id& asset, std::size_t max) const override {
+  Result<std::vector<codec::U256>> holders(const core::Id& asset, std::uint64_t height,
+                                          std::size_t max) const override {
     const std::string prefix = storage::index_prefix(storage::IndexKind::holder, asset);
     rocksdb::ReadOptions ro = read_options_;
     std::string upper = prefix;
@@ -275,17 +276,33 @@ class RocksSnapshot final : public Snapshot {
     const rocksdb::Slice upper_bound(upper);
     ro.iterate_upper_bound = &upper_bound;
     std::unique_ptr<rocksdb::Iterator> it(store_->db->NewIterator(ro, store_->cf(storage::kIndex)));
+    // Entries run by account, then by height: for each account keep the last balance at or below `height`.
     std::vector<codec::U256> out;
-    for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
-      if (!it->key().starts_with(slice(prefix))) break;
-      if (it->key().size() != prefix.size() + 32 || it->value().size() != 32) return corrupt("malformed holder entry");
-      if (out.size() >= max) {
-        return Status::invalid("too_many_holders", "more than " + std::to_string(max) + " holders");
+    std::string account;
+    std::optional<codec::U256> latest;
+    const auto flush = [&]() -> Status {
+      if (latest && !latest->is_zero()) {
+        if (out.size() >= max) return Status::invalid("too_many_holders", "more than " + std::to_string(max) + " holders");
+        out.push_back(*latest);
       }
+      latest.reset();
+      return Status::ok();
+    };
+    for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (!key.starts_with(slice(prefix))) break;
+      if (key.size() != prefix.size() + 40 || it->value().size() != 32) return corrupt("malformed holder entry");
+      const std::string_view this_account(key.data() + prefix.size(), 32);
+      if (this_account != account) {
+        CREDENCE_RETURN_IF_ERROR(flush());
+        account.assign(this_account);
+      }
+      if (storage::read_be64(std::string_view(key.data() + prefix.size() + 32, 8)) > height) continue;
       const ByteView v = bytes_of(it->value());
-      out.push_back(codec::U256::from_be_bytes(FixedView<32>(v.data(), 32)));
+      latest = codec::U256::from_be_bytes(FixedView<32>(v.data(), 32));
     }
     if (!it->status().ok()) return storage_error(it->status(), "holder scan");
+    CREDENCE_RETURN_IF_ERROR(flush());
     return out;
   }
 
@@ -492,14 +509,13 @@ class RocksDatabase final : public Database {
         return balances.status();
       }
       for (const HolderBalance& holder : *balances) {
+        // One entry per (asset, account, height) that may have changed, zero included: a past height reads the
+        // last entry at or below it.
         std::string key = storage::index_prefix(storage::IndexKind::holder, holder.asset);
         key.append(storage::as_chars(holder.account));
-        if (holder.balance.is_zero()) {
-          if (s.ok()) s = batch.Delete(store_->cf(storage::kIndex), slice(key));
-        } else {
-          const auto bytes = holder.balance.to_be_bytes();
-          put(storage::kIndex, key, bytes);
-        }
+        storage::append_be64(key, h.height);
+        const auto bytes = holder.balance.to_be_bytes();
+        put(storage::kIndex, key, bytes);
       }
     }
     put(storage::kMeta, storage::kMetaNextAttestation, as_bytes(storage::be64(next_attestation)));

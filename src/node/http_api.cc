@@ -699,7 +699,7 @@ struct HttpServer::Impl {
   }
 
   void concentration(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
-    auto q = Query::make(req, {"threshold", "top"});
+    auto q = Query::make(req, {"threshold", "top", "height"});
     if (!q) return send_error(res, bad_query(q.status().message()));
     auto id = parse_hex_param<32>("asset id", p[0]);
     if (!id) return send_error(res, bad_query(id.status().message()));
@@ -719,7 +719,10 @@ struct HttpServer::Impl {
     auto record = core::load_asset(core::MapStateView(*view->map), *id);
     if (!record) return send_error(res, from_local_failure(record.status()));
     if (!*record) return send_error(res, {404, "unknown_asset", "no asset " + codec::hex_encode_0x(*id)});
-    auto balances = view->snapshot->holders(*id, kMaxHolders);
+    auto at = q->u64("height", 0, view->head().height);
+    if (!at) return send_error(res, bad_query(at.status().message()));
+    const std::uint64_t height = at->value_or(view->head().height);
+    auto balances = view->snapshot->holders(*id, height, kMaxHolders);
     if (!balances) {
       if (balances.status().code() == "too_many_holders") {
         return send_error(res, {422, "too_many_holders", balances.status().message()});
@@ -733,10 +736,10 @@ struct HttpServer::Impl {
       held = *sum;
     }
     Json j{{"asset", codec::hex_encode_0x(*id)},
-           {"height", view->head().height},
+           {"height", height},
            {"holders", balances->size()},
-           {"held", held.to_decimal()},
-           {"supply", (*record)->supply.to_decimal()}};
+           {"held", held.to_decimal()}};
+    if (height == view->head().height) j["supply"] = (*record)->supply.to_decimal();  // the record is the head's
     if (balances->empty()) {
       j["gini"] = nullptr;  // no holders: the metrics are undefined
     } else {

@@ -549,7 +549,9 @@ TEST_F(ApiTest, DistributionClaimsHoldersAndConcentration) {
   Json claim = parse(get("/v1/distributions/" + hex(d) + "/claims/" + hex(bob_.id()) + "?allocation=60"));
   EXPECT_EQ(claim["claimed"], "0") << claim;
   EXPECT_EQ(claim["claimable"], "60");
-  commit(sign(bob_, 0, core::Claim{d, bob_.id(), codec::U256::from_u64(60), {carol_leaf}, {}}));
+  const std::uint64_t claimed_at =
+      commit(sign(bob_, 0, core::Claim{d, bob_.id(), codec::U256::from_u64(60), {carol_leaf}, {}}))["height"]
+          .get<std::uint64_t>();
   claim = parse(get("/v1/distributions/" + hex(d) + "/claims/" + hex(bob_.id()) + "?allocation=60"));
   EXPECT_EQ(claim["claimed"], "60") << claim;
   EXPECT_EQ(claim["claimable"], "0");
@@ -562,6 +564,16 @@ TEST_F(ApiTest, DistributionClaimsHoldersAndConcentration) {
   // Everything carol held leaves: she is no longer a holder.
   commit(sign(carol_, 0, core::Transfer{alice_.id(), codec::U256::from_u64(1), asset}));
   EXPECT_EQ(parse(get("/v1/assets/" + hex(asset) + "/concentration"))["holders"], 2u);
+  // At a past height the index answers as of then.
+  c = parse(get("/v1/assets/" + hex(asset) + "/concentration?height=" + std::to_string(claimed_at)));
+  EXPECT_EQ(c["holders"], 3u) << c;
+  EXPECT_EQ(c["held"], "66");
+  EXPECT_EQ(c["height"], claimed_at);
+  EXPECT_FALSE(c.contains("supply"));  // the asset record is the head's
+  c = parse(get("/v1/assets/" + hex(asset) + "/concentration?height=" + std::to_string(claimed_at - 1)));
+  EXPECT_EQ(c["held"], "6") << c;  // before the claim: 106 minted, 100 in escrow
+  EXPECT_EQ(parse(get("/v1/assets/" + hex(asset) + "/concentration?height=0"))["holders"], 0u);
+  EXPECT_TRUE(refused(get("/v1/assets/" + hex(asset) + "/concentration?height=99999"), 400, "bad_query"));
 
   EXPECT_TRUE(refused(get("/v1/distributions/" + hex(asset)), 404, "unknown_distribution"));
   EXPECT_TRUE(refused(get("/v1/assets/" + hex(d) + "/concentration"), 404, "unknown_asset"));

@@ -51,7 +51,7 @@ enum class IndexKind : char {
   attestation_indexing_key = 'k',  // scope: SHA-256(indexing key), non-empty keys only
   schema = 'S',                    // every schema
   schema_registrant = 'R',         // scope: registrant account
-  holder = 'h',                    // 'h' ‖ asset ‖ account -> balance (32 bytes): no sequence, one entry per holder
+  holder = 'h',                    // 'h' ‖ asset ‖ account ‖ height (u64 BE) -> balance (32 bytes) from that height
 };
 std::string index_prefix(IndexKind kind, ByteView scope = {});
 std::string index_key(IndexKind kind, ByteView scope, std::uint64_t sequence);

@@ -66,9 +66,10 @@ class Snapshot {
   // outside 1..kMaxPageSize.
   virtual Result<AttestationPage> attestations(const AttestationQuery& query) const = 0;
   virtual Result<SchemaPage> schemas(const SchemaQuery& query) const = 0;
-  // Every nonzero balance of `asset` as of head(), from the holders index (escrows are not balances, so they are
-  // not included). invalid("too_many_holders") when there are more than `max`.
-  virtual Result<std::vector<codec::U256>> holders(const core::Id& asset, std::size_t max) const = 0;
+  // Every nonzero balance of `asset` at `height` (<= head().height), from the holders index (escrows are not
+  // balances, so they are not included). invalid("too_many_holders") when there are more than `max`.
+  virtual Result<std::vector<codec::U256>> holders(const core::Id& asset, std::uint64_t height,
+                                                   std::size_t max) const = 0;
 };
 
 class Database {
