@@ -780,10 +780,12 @@ int run_dist_show(Session& s, const std::string& id_text, const std::string& cla
   return s.print(t, *reply);
 }
 
-int run_concentration(Session& s, const std::string& id_text, const std::string& threshold, std::uint64_t top) {
+int run_concentration(Session& s, const std::string& id_text, const std::string& threshold, std::uint64_t top,
+                      std::optional<std::uint64_t> height) {
   auto id = parse_id("asset id", id_text);
   if (!id) return s.fail(id.status());
-  auto reply = s.get("/v1/assets/" + hex(*id) + "/concentration?threshold=" + threshold + "&top=" + std::to_string(top));
+  auto reply = s.get("/v1/assets/" + hex(*id) + "/concentration?threshold=" + threshold + "&top=" + std::to_string(top) +
+                     (height ? "&height=" + std::to_string(*height) : ""));
   if (!reply) return s.fail(reply.status());
   std::string t = "height: " + std::to_string(reply->value("height", 0)) +
                   "\nholders: " + std::to_string(reply->value("holders", 0)) + "\nheld: " + string_or(*reply, "held", "?");
@@ -1171,11 +1173,13 @@ void register_node_commands(CLI::App& app, const Output& out, const NodeOptions&
     auto id = std::make_shared<std::string>();
     auto threshold = std::make_shared<std::string>("0.5");
     auto top = std::make_shared<std::uint64_t>(10);
+    auto height = std::make_shared<std::optional<std::uint64_t>>();
     cmd->add_option("id", *id, "asset id")->required();
+    cmd->add_option("--height", *height, "measure at this height (default: the head)");
     cmd->add_option("--threshold", *threshold, "Nakamoto threshold in (0, 1] (default 0.5)");
     cmd->add_option("--top", *top, "k of the top-k share (default 10)");
-    cmd->callback([&exit_code, session, id, threshold, top] {
-      exit_code = run_concentration(*session(), *id, *threshold, *top);
+    cmd->callback([&exit_code, session, id, threshold, top, height] {
+      exit_code = run_concentration(*session(), *id, *threshold, *top, *height);
     });
   }
   {

@@ -332,6 +332,7 @@ expect_err "distribution without a total" 2 '^error: bad_distribution: ' -- "$cl
   --key "$keys/agency.key" --total 0 --root "$dist_root" --claim-start "$now"
 expect "concentration" 0 'holders: 2'$'\n''held: 1000000000000000000000025' -- "$cli" asset concentration "$grant"
 expect_err "bad threshold" 2 '^error: bad_query: ' -- "$cli" asset concentration "$grant" --threshold 2
+expect "concentration at genesis" 0 'height: 0'$'\n''holders: 0' -- "$cli" asset concentration "$grant" --height 0
 
 run pending_tx "$cli" attest --key "$keys/agency.key" --schema "$acc_schema" --recipient "$student1" \
   --data-json '["x", "y"]' --no-wait
