@@ -1,0 +1,104 @@
+// Robust FROST signing in the style of ROAST (Ruffing, Ronge, Loss, Schneider, Schröder; CCS 2022, eprint
+// 2022/550). Spec: docs/threshold.md "Robust signing".
+//
+// Two pure state machines, driven by a transport that delivers messages in any order (or never):
+//   Signer       — one per member; answers each SessionRequest with its signature share for that session plus a
+//                  fresh commitment for the next one. It signs only the message it was constructed with and only a
+//                  package containing its current commitment, so a nonce pair is never used twice.
+//   Coordinator  — collects commitments; as soon as t members are responsive it starts a FROST session with
+//                  exactly those t (never waiting for the rest); a member whose share fails the RFC 9591 §5.4
+//                  check, whose message is malformed, or who speaks when no answer is expected (unsolicited) is
+//                  marked malicious, excluded for good and reported. With at most n − t faulty members (silent or
+//                  malicious) and every honest message eventually delivered, a valid signature results after at
+//                  most n − t + 1 sessions: every failed session holds a faulty member that is either excluded or
+//                  stuck in it, and each member is in at most one open session.
+// Neither class uses clocks, threads or sockets; randomness comes in through crypto::RandomSource. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "credence/threshold/frost.h"
+
+namespace credence::threshold::roast {
+
+// Coordinator → the signers of one session.
+struct SessionRequest {
+  std::uint32_t session_id = 0;
+  SigningPackage package;  // message + the t commitments; its signers are the commitments' identifiers
+};
+
+// Signer → coordinator. The first message of a member carries only `next_commitment`; every later one answers the
+// session the member was last put in.
+struct SignerMessage {
+  Identifier sender = 0;
+  std::optional<std::uint32_t> session_id;
+  std::optional<Scalar> share;
+  SigningCommitment next_commitment;
+};
+
+class Signer {
+ public:
+  // `message` is what this member has agreed to sign (it re-checked it itself).
+  Signer(KeyPackage key, Bytes message);
+
+  // The first message: a fresh commitment. Call once.
+  Result<SignerMessage> start(crypto::RandomSource& random);
+  // Signs `request` with the pending nonces and commits afresh. invalid("message_mismatch") if the package is for
+  // another message, invalid("stale_commitment") if it does not hold our current commitment (the nonces stay
+  // pending), or the FROST invalid codes of sign().
+  Result<SignerMessage> on_request(const SessionRequest& request, crypto::RandomSource& random);
+
+ private:
+  KeyPackage key_;
+  Bytes message_;
+  std::optional<SigningNonces> pending_;
+};
+
+class Coordinator {
+ public:
+  // invalid("invalid_parameters") unless 2 ≤ min_signers ≤ number of verifying shares.
+  static Result<Coordinator> create(PublicKeyPackage key, Bytes message);
+
+  // Handles one message from member `from` (the transport authenticated it). Returns the sessions to start (zero or
+  // one). invalid("unknown_member") for a sender outside the key; a member's own misbehaviour is not an error of
+  // this call — it marks the member malicious. Once finished() or failed(), messages are ignored.
+  Result<std::vector<SessionRequest>> on_message(Identifier from, const SignerMessage& message);
+
+  [[nodiscard]] bool finished() const { return signature_.has_value(); }
+  // True when more than n − t members are malicious: no signature can be produced any more.
+  [[nodiscard]] bool failed() const { return malicious_.size() > key_->verifying_shares.size() - key_->min_signers; }
+  [[nodiscard]] const std::optional<Signature>& signature() const { return signature_; }
+  [[nodiscard]] const std::set<Identifier>& malicious() const { return malicious_; }
+  [[nodiscard]] std::uint32_t sessions_started() const { return next_session_; }
+  // The signers of the session that produced the signature (empty before).
+  [[nodiscard]] const std::vector<Identifier>& signers() const { return signers_; }
+
+ private:
+  Coordinator() = default;
+  struct Session {
+    PreparedPackage prepared;  // R, c and ρ_i computed once: each share check is then three multiplications
+    std::map<Identifier, Scalar> shares;
+    bool dead = false;  // a member of it turned out malicious: it can no longer produce a signature
+  };
+  enum class MemberState : std::uint8_t { silent, responsive, in_session };
+  void mark_malicious(Identifier id);
+
+  std::unique_ptr<const PublicKeyPackage> key_;  // on the heap: sessions borrow it, and it survives moves
+  Bytes message_;
+  std::map<Identifier, MemberState> state_;
+  std::map<Identifier, std::uint32_t> session_of_;      // for members in_session
+  std::map<Identifier, SigningCommitment> commitment_;  // latest unused commitment of each member
+  std::vector<Identifier> responsive_;                  // R: ready for the next session, arrival order
+  std::map<std::uint32_t, Session> sessions_;           // every session started
+  std::set<Identifier> malicious_;
+  std::uint32_t next_session_ = 0;
+  std::optional<Signature> signature_;
+  std::vector<Identifier> signers_;
+};
+
+}  // namespace credence::threshold::roast

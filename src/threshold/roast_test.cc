@@ -1,0 +1,192 @@
+// Robust signing: deterministic scenarios, then a property over random faults and random delivery order.
+#include "credence/threshold/roast.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <deque>
+#include <random>
+#include <variant>
+
+#include "group.h"
+
+namespace credence::threshold::roast {
+namespace {
+
+enum class Behaviour { honest, silent, silent_after_commit, bad_share, bad_commitment, unsolicited };
+
+struct ToCoordinator {
+  Identifier from;
+  SignerMessage message;
+};
+struct ToMember {
+  Identifier to;
+  SessionRequest request;
+};
+using InFlight = std::variant<ToCoordinator, ToMember>;
+
+struct Outcome {
+  bool finished = false;
+  std::optional<Signature> signature;
+  std::set<Identifier> malicious;
+  std::uint32_t sessions = 0;
+  Element group_key{};
+};
+
+// Runs one signing with the given member behaviours; `schedule_seed` picks the delivery order.
+Outcome simulate(Suite suite, std::uint32_t n, std::uint32_t t, const std::map<Identifier, Behaviour>& behaviour,
+                 std::uint64_t key_seed, std::uint64_t schedule_seed, const Bytes& message) {
+  crypto::DeterministicRandom random(key_seed);
+  auto dealt = trusted_dealer_keygen(suite, n, t, random);
+  EXPECT_TRUE(dealt.ok());
+  Outcome outcome;
+  outcome.group_key = dealt->public_key.group_public_key;
+  auto coordinator = Coordinator::create(dealt->public_key, message);
+  EXPECT_TRUE(coordinator.ok());
+  std::map<Identifier, Signer> signers;
+  std::vector<InFlight> network;
+  for (auto& key : dealt->key_packages) {
+    const Identifier id = key.identifier;
+    auto [it, inserted] = signers.try_emplace(id, std::move(key), message);
+    const Behaviour b = behaviour.count(id) ? behaviour.at(id) : Behaviour::honest;
+    if (b == Behaviour::silent) continue;
+    auto first = it->second.start(random);
+    EXPECT_TRUE(first.ok());
+    network.push_back(ToCoordinator{id, *first});
+    if (b == Behaviour::unsolicited) network.push_back(ToCoordinator{id, *first});
+  }
+  std::mt19937_64 schedule(schedule_seed);
+  while (!network.empty() && !coordinator->finished()) {
+    const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, network.size() - 1)(schedule);
+    InFlight item = std::move(network[pick]);
+    network.erase(network.begin() + static_cast<std::ptrdiff_t>(pick));
+    if (auto* m = std::get_if<ToCoordinator>(&item)) {
+      auto actions = coordinator->on_message(m->from, m->message);
+      EXPECT_TRUE(actions.ok());
+      for (auto& request : *actions) {
+        for (const auto& c : request.package.commitments) network.push_back(ToMember{c.identifier, request});
+      }
+      continue;
+    }
+    auto& r = std::get<ToMember>(item);
+    const Behaviour b = behaviour.count(r.to) ? behaviour.at(r.to) : Behaviour::honest;
+    if (b == Behaviour::silent || b == Behaviour::silent_after_commit) continue;
+    auto reply = signers.at(r.to).on_request(r.request, random);
+    EXPECT_TRUE(reply.ok()) << reply.status().to_string();
+    if (!reply.ok()) continue;
+    if (b == Behaviour::bad_share) {
+      Scalar one{};
+      one[0] = 1;
+      group::scalar_add(*reply->share, one, *reply->share);
+    }
+    if (b == Behaviour::bad_commitment) reply->next_commitment.binding = group::identity(suite);
+    network.push_back(ToCoordinator{r.to, *reply});
+  }
+  outcome.finished = coordinator->finished();
+  outcome.signature = coordinator->signature();
+  outcome.malicious = coordinator->malicious();
+  outcome.sessions = coordinator->sessions_started();
+  return outcome;
+}
+
+// All honest: members not in the first session, and first-session members that answer early, may already form a
+// second session before the first completes (ROAST never waits) — still within n − t + 1.
+TEST(Roast, AllHonestFinishesWithinBound) {
+  const Bytes message = {'c', 'p'};
+  const Outcome o = simulate(Suite::ed25519, 7, 5, {}, 1, 1, message);
+  ASSERT_TRUE(o.finished);
+  EXPECT_LE(o.sessions, 3U);
+  EXPECT_TRUE(o.malicious.empty());
+  EXPECT_TRUE(verify_signature(Suite::ed25519, o.group_key, message, *o.signature).is_ok());
+}
+
+TEST(Roast, SilentMembersAreNotWaitedFor) {
+  const Bytes message = {'c', 'p'};
+  // (7,5) with two members that commit and then never answer, and (7,5) with two that never speak at all.
+  for (const Behaviour b : {Behaviour::silent_after_commit, Behaviour::silent}) {
+    for (std::uint64_t seed = 0; seed < 10; ++seed) {
+      const Outcome o = simulate(Suite::ristretto255, 7, 5, {{2, b}, {6, b}}, seed, seed, message);
+      ASSERT_TRUE(o.finished);
+      EXPECT_LE(o.sessions, 3U);
+      EXPECT_TRUE(o.malicious.empty());  // silence is not provable misbehaviour
+      EXPECT_TRUE(verify_signature(Suite::ristretto255, o.group_key, message, *o.signature).is_ok());
+    }
+  }
+}
+
+TEST(Roast, BadSharesAreExcludedAndNamed) {
+  const Bytes message = {'v', 'c'};
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    const Outcome o = simulate(Suite::ed25519, 4, 3, {{3, Behaviour::bad_share}}, seed, seed, message);
+    ASSERT_TRUE(o.finished);
+    EXPECT_LE(o.sessions, 2U);
+    EXPECT_TRUE(verify_signature(Suite::ed25519, o.group_key, message, *o.signature).is_ok());
+    // Named whenever it was put in a session (which the first session with it must be).
+    EXPECT_TRUE(o.malicious.empty() || o.malicious == std::set<Identifier>{3});
+  }
+}
+
+TEST(Roast, ProtocolViolationsMarkTheSender) {
+  crypto::DeterministicRandom random(5);
+  auto dealt = trusted_dealer_keygen(Suite::ed25519, 3, 2, random);
+  ASSERT_TRUE(dealt.ok());
+  auto coordinator = Coordinator::create(dealt->public_key, {1});
+  ASSERT_TRUE(coordinator.ok());
+  Signer s1(std::move(dealt->key_packages[0]), {1});
+  auto m1 = s1.start(random);
+  ASSERT_TRUE(m1.ok());
+  EXPECT_EQ(coordinator->on_message(9, *m1).status().code(), "unknown_member");
+  ASSERT_TRUE(coordinator->on_message(1, *m1).ok());
+  ASSERT_TRUE(coordinator->on_message(1, *m1).ok());  // unsolicited repeat
+  EXPECT_EQ(coordinator->malicious(), std::set<Identifier>{1});
+  // A member whose first message claims a session is malicious too; a third one makes it impossible.
+  SignerMessage forged = *m1;
+  forged.sender = 2;
+  forged.session_id = 0;
+  ASSERT_TRUE(coordinator->on_message(2, forged).ok());
+  EXPECT_EQ(coordinator->malicious(), (std::set<Identifier>{1, 2}));
+  EXPECT_TRUE(coordinator->failed());
+}
+
+TEST(Roast, SignerRefusesOtherMessagesAndStaleCommitments) {
+  crypto::DeterministicRandom random(6);
+  auto dealt = trusted_dealer_keygen(Suite::ristretto255, 3, 2, random);
+  ASSERT_TRUE(dealt.ok());
+  Signer s1(std::move(dealt->key_packages[0]), {1});
+  Signer s2(std::move(dealt->key_packages[1]), {1});
+  auto m1 = s1.start(random);
+  auto m2 = s2.start(random);
+  ASSERT_TRUE(m1.ok() && m2.ok());
+  SessionRequest request{0, {{2}, {m1->next_commitment, m2->next_commitment}}};
+  EXPECT_EQ(s1.on_request(request, random).status().code(), "message_mismatch");
+  request.package.message = {1};
+  auto reply = s1.on_request(request, random);
+  ASSERT_TRUE(reply.ok());
+  // The same package again would reuse a nonce: refused.
+  EXPECT_EQ(s1.on_request(request, random).status().code(), "stale_commitment");
+}
+
+// The ROAST guarantee, over random committees, fault patterns and delivery orders.
+RC_GTEST_PROP(Roast, AlwaysSignsWithinBoundAndNeverBlamesTheHonest, ()) {
+  const auto n = *rc::gen::inRange<std::uint32_t>(2, 10);
+  const auto t = *rc::gen::inRange<std::uint32_t>(2, n + 1);
+  const auto faulty = *rc::gen::inRange<std::uint32_t>(0, n - t + 1);
+  const auto suite = *rc::gen::element(Suite::ed25519, Suite::ristretto255);
+  auto ids = *rc::gen::unique<std::vector<Identifier>>(faulty, rc::gen::inRange<Identifier>(1, n + 1));
+  std::map<Identifier, Behaviour> behaviour;
+  for (const Identifier id : ids) {
+    behaviour[id] = *rc::gen::element(Behaviour::silent, Behaviour::silent_after_commit, Behaviour::bad_share,
+                                      Behaviour::bad_commitment, Behaviour::unsolicited);
+  }
+  const auto key_seed = *rc::gen::arbitrary<std::uint64_t>();
+  const auto schedule_seed = *rc::gen::arbitrary<std::uint64_t>();
+  const Bytes message = *rc::gen::container<Bytes>(rc::gen::arbitrary<std::uint8_t>());
+  const Outcome o = simulate(suite, n, t, behaviour, key_seed, schedule_seed, message);
+  RC_ASSERT(o.finished);
+  RC_ASSERT(o.sessions <= n - t + 1);
+  RC_ASSERT(verify_signature(suite, o.group_key, message, *o.signature).is_ok());
+  for (const Identifier id : o.malicious) RC_ASSERT(behaviour.count(id) == 1U);  // never an honest member
+}
+
+}  // namespace
+}  // namespace credence::threshold::roast
