@@ -262,13 +262,16 @@ void round_trip(Gen& gen, const std::vector<std::string>& encoding, bool sort_le
   for (std::size_t k = 0; k < proof_indices.size(); ++k) {
     EXPECT_EQ(r["proofs"][k], hex_list(our_proofs[k])) << "proof of value " << proof_indices[k];
     EXPECT_EQ(r["ourProofsValid"][k], true) << "value " << proof_indices[k];
+    EXPECT_EQ(r["ourProofsValidEvm"][k], true) << "MerkleProof.verifyCalldata in the EVM, value " << proof_indices[k];
   }
   for (std::size_t k = 0; k < sets.size(); ++k) {
     if (!other_value_forms) {
       EXPECT_EQ(r["multiproofs"][k].get<std::string>(), our_multiproofs[k]) << "set " << k;
     }
     EXPECT_EQ(r["ourMultiproofsValid"][k], true) << "set " << k;
+    EXPECT_EQ(r["ourMultiproofsValidEvm"][k], true) << "MerkleProof.multiProofVerifyCalldata in the EVM, set " << k;
   }
+  EXPECT_EQ(r["tamperedRejectedEvm"], true) << "the EVM verifier accepted a tampered proof";
 
   // Theirs in ours.
   auto theirs = load_standard_tree(r["theirDump"].get<std::string>());
