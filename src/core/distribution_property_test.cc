@@ -22,7 +22,8 @@ using test::Chain;
 constexpr std::size_t kClaimants = 4;
 constexpr std::uint64_t kFunds = 1'000'000;
 
-enum class OpKind { advance, claim, delegate_claim, stranger_claim, cancel_keep, cancel_wipe, clawback, disable };
+enum class OpKind { advance, claim, delegate_claim, stranger_claim, cancel_keep, cancel_wipe, clawback, disable, mint, transfer };
+constexpr std::uint64_t kCapHeadroom = 2'000;  // an own asset's max_supply is kFunds + this
 
 struct Op {
   OpKind kind = OpKind::advance;
@@ -39,6 +40,7 @@ struct Setup {
   std::uint64_t vesting = 0;       // 0: no schedule, else linear per-second over this many seconds from start
   bool cancelable = false;
   bool clawback = false;
+  bool own_asset = false;  // distribute an asset the distributor created (capped, mintable) instead of the native token
   std::vector<Op> ops;
 };
 
@@ -46,7 +48,8 @@ struct Setup {
 struct Model {
   std::uint64_t start = 0, end = 0, vesting = 0;
   std::vector<std::uint64_t> allocation, claimed, balance;
-  std::uint64_t distributor = 0, escrow = 0;
+  std::uint64_t distributor = 0, escrow = 0, supply = 0;
+  bool own_asset = false;
   std::uint64_t canceled_at = 0;
   bool wiped = false, cancelable = false, clawback = false;
 
@@ -91,6 +94,19 @@ struct Model {
     escrow = 0;
     return "ok";
   }
+  std::string mint(std::size_t i, std::uint64_t amount) {
+    if (!own_asset) return "fixed_supply";
+    if (supply + amount > kFunds + kCapHeadroom) return "supply_cap_exceeded";
+    supply += amount;
+    balance[i] += amount;
+    return "ok";
+  }
+  std::string transfer(std::size_t from, std::size_t to, std::uint64_t amount) {
+    if (balance[from] < amount) return "insufficient_balance";
+    balance[from] -= amount;
+    balance[to] += amount;
+    return "ok";
+  }
   std::string disable(bool c, bool k) {
     if (!c && !k) return "bad_transaction";
     if ((!c || !cancelable) && (!k || !clawback)) return "already_disabled";
@@ -111,7 +127,7 @@ rc::Gen<Op> gen_op() {
         op.clawback = k;
         return op;
       },
-      rc::gen::weightedElement<int>({{4, 0}, {6, 1}, {2, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}}),
+      rc::gen::weightedElement<int>({{4, 0}, {6, 1}, {2, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}, {1, 8}, {2, 9}}),
       rc::gen::inRange<std::size_t>(0, kClaimants), rc::gen::inRange<std::uint64_t>(1, 400), rc::gen::arbitrary<bool>(),
       rc::gen::arbitrary<bool>());
 }
@@ -128,6 +144,7 @@ RC_GTEST_PROP(DistributionProperty, MatchesTheReferenceModelAndConserves, ()) {
   s.vesting = *rc::gen::oneOf(rc::gen::just<std::uint64_t>(0), rc::gen::inRange<std::uint64_t>(1, 2'000));
   s.cancelable = *rc::gen::arbitrary<bool>();
   s.clawback = *rc::gen::arbitrary<bool>();
+  s.own_asset = *rc::gen::arbitrary<bool>();
   s.ops = *rc::gen::resize(40, rc::gen::container<std::vector<Op>>(gen_op()));
 
   const Account distributor{100};
@@ -152,7 +169,24 @@ RC_GTEST_PROP(DistributionProperty, MatchesTheReferenceModelAndConserves, ()) {
     return *merkle::tree_proof(*tree, 2 * sorted.size() - 2 - rank);
   };
 
+  Id asset = kNativeAsset;
+  if (s.own_asset) {
+    AssetDefinition def;
+    def.symbol = "DROP";
+    def.initial_supply = U256::from_u64(kFunds);
+    def.max_supply = U256::from_u64(kFunds + kCapHeadroom);
+    const SignedTransaction created = chain.sign(distributor, CreateAsset{def});
+    RC_ASSERT(chain.submit(created).ok());
+    asset = asset_id(transaction_id(created.tx));
+  }
+  const auto balance_of = [&](const AccountId& a) { return chain.amount(balance_key(asset, a)).low_u64(); };
+  const auto supply_of = [&] {
+    auto record = load_asset(chain.ledger().view(), asset);
+    return record.ok() && record->has_value() ? (*record)->supply.low_u64() : ~std::uint64_t{0};
+  };
+
   DistributionTerms t;
+  t.asset = asset;
   t.total = U256::from_u64(s.total);
   t.merkle_root = tree->front();
   t.claim_start = chain.now() + 1;  // the creating block is at now + 0; claims open one second later
@@ -181,6 +215,8 @@ RC_GTEST_PROP(DistributionProperty, MatchesTheReferenceModelAndConserves, ()) {
   m.escrow = s.total;
   m.cancelable = s.cancelable;
   m.clawback = s.clawback;
+  m.own_asset = s.own_asset;
+  m.supply = kFunds;
 
   for (const Op& op : s.ops) {
     if (op.kind == OpKind::advance) {
@@ -220,6 +256,16 @@ RC_GTEST_PROP(DistributionProperty, MatchesTheReferenceModelAndConserves, ()) {
         stx = chain.sign(distributor, DisableDistributionSwitches{d, op.cancel, op.clawback});
         want = m.disable(op.cancel, op.clawback);
         break;
+      case OpKind::mint:
+        stx = chain.sign(distributor, Mint{asset, claimants[op.who].id(), U256::from_u64(op.seconds * 10)});
+        want = m.mint(op.who, op.seconds * 10);
+        break;
+      case OpKind::transfer: {
+        const std::size_t to = (op.who + 1) % kClaimants;
+        stx = chain.sign(claimants[op.who], Transfer{claimants[to].id(), U256::from_u64(op.seconds), asset});
+        want = m.transfer(op.who, to, op.seconds);
+        break;
+      }
       case OpKind::advance:
         break;
     }
@@ -233,14 +279,17 @@ RC_GTEST_PROP(DistributionProperty, MatchesTheReferenceModelAndConserves, ()) {
     const DistributionRecord& got = **rec;
     RC_ASSERT(got.escrow == U256::from_u64(m.escrow));
     RC_ASSERT(*checked_add(*checked_add(got.escrow, got.claimed), got.returned) == got.terms.total);
-    RC_ASSERT(chain.balance(distributor.id()) == m.distributor);
-    std::uint64_t total = chain.balance(distributor.id()) + got.escrow.low_u64();
+    RC_ASSERT(balance_of(distributor.id()) == m.distributor);
+    // Per asset: balances + escrow = supply (the relayer and the stranger never hold any).
+    std::uint64_t total = balance_of(distributor.id()) + got.escrow.low_u64();
     for (std::size_t i = 0; i < kClaimants; ++i) {
-      RC_ASSERT(chain.balance(claimants[i].id()) == m.balance[i]);
+      RC_ASSERT(balance_of(claimants[i].id()) == m.balance[i]);
       RC_ASSERT(m.claimed[i] <= m.allocation[i]);  // never more than the allocation
-      total += chain.balance(claimants[i].id());
+      total += balance_of(claimants[i].id());
     }
-    RC_ASSERT(total == chain.supply());
+    RC_ASSERT(balance_of(relayer.id()) == 0u && balance_of(stranger.id()) == 0u);
+    RC_ASSERT(supply_of() == m.supply);
+    RC_ASSERT(total == m.supply);
   }
 }
 
