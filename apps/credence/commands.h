@@ -20,6 +20,8 @@ struct NodeOptions {
 void register_crypto_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code);
 void register_attestation_commands(CLI::App& app, const Output& out, int& exit_code);
 // dist build / proof / verify / multiproof: OpenZeppelin-compatible Merkle distributions (dist_commands.cc).
+// frost sign-demo (threshold layer).
+void register_frost_commands(CLI::App& app, const Output& out, int& exit_code);
 void register_dist_commands(CLI::App& app, const Output& out, int& exit_code);
 // node status, schema register/get, attest, revoke, transfer, attestation get/list, tx status. Call after
 // register_attestation_commands (it adds to the `attestation` group).

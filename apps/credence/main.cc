@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   register_crypto_commands(app, out, node, exit_code);
   register_attestation_commands(app, out, exit_code);
   register_dist_commands(app, out, exit_code);
+  register_frost_commands(app, out, exit_code);
   register_node_commands(app, out, node, exit_code);
 
   if (const auto init = credence::crypto::initialize(); !init.is_ok()) {

@@ -115,5 +115,33 @@ else
   failed=$((failed + 1))
 fi
 
+# --- frost sign-demo: t-of-n FROST signatures that plain Ed25519 verifiers accept
+json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+for keygen in dealer dkg; do
+  flag=()
+  [[ $keygen == dkg ]] && flag=(--dkg)
+  expect "frost sign-demo ($keygen)" 0 '^0x[0-9a-f]{128}$' -- "$bin" frost sign-demo --n 5 --t 3 --message 74657374 \
+    --out "$work/frost-$keygen.json" "${flag[@]}"
+  pk=$(json_field "$work/frost-$keygen.json" group_public_key)
+  sig=$(json_field "$work/frost-$keygen.json" signature)
+  expect "frost signature verifies as Ed25519 ($keygen, libsodium)" 0 '^valid$' -- "$bin" verify --type ed25519 \
+    --public-key "$pk" --message-hex 74657374 --signature "$sig"
+  # An independent RFC 8032 verifier: OpenSSL, through Node.js's crypto module.
+  expect "frost signature verifies as Ed25519 ($keygen, OpenSSL)" 0 '^true$' -- node -e "
+    const c = require('crypto'), d = JSON.parse(require('fs').readFileSync(process.argv[1]));
+    const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(d.group_public_key, 'hex')]);
+    const key = c.createPublicKey({key: der, format: 'der', type: 'spki'});
+    console.log(c.verify(null, Buffer.from(d.message, 'hex'), key, Buffer.from(d.signature, 'hex')));" \
+    "$work/frost-$keygen.json"
+done
+expect "frost sign-demo ristretto255" 0 '^0x[0-9a-f]{128}$' -- "$bin" frost sign-demo --n 4 --t 3 --message 00 \
+  --out "$work/frost-r.json" --suite ristretto255 --dkg
+expect_err "frost threshold above members" 2 '^error: bad_arguments' -- "$bin" frost sign-demo --n 2 --t 3 \
+  --message 00 --out "$work/x.json"
+expect_err "frost threshold of one" 2 '^error: bad_arguments' -- "$bin" frost sign-demo --n 2 --t 1 \
+  --message 00 --out "$work/x.json"
+expect_err "frost bad message" 2 '^error: bad_hex' -- "$bin" frost sign-demo --n 3 --t 2 --message zz \
+  --out "$work/x.json"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
