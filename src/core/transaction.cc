@@ -95,12 +95,8 @@ Result<std::vector<Id>> read_id_list(codec::Reader& r) {
   return ids;
 }
 
-// A list of 32-byte values that may be empty (proofs, eligibility attestations), bounded by `limit`.
-void write_id_list_any(codec::Writer& w, const std::vector<Hash256>& ids) {
-  w.varint(ids.size());
-  for (const auto& id : ids) w.fixed<32>(id);
-}
-
+// A list of 32-byte values that may be empty (proofs, eligibility attestations), bounded by `limit`; written by
+// write_id_list.
 Result<std::vector<Hash256>> read_id_list_any(codec::Reader& r, std::size_t limit, const char* what) {
   CREDENCE_ASSIGN_OR_RETURN(auto n, r.count(32));
   if (n > limit) return bad_tx(std::string(what) + " holds more than " + std::to_string(limit) + " entries");
@@ -159,8 +155,8 @@ void write_body(codec::Writer& w, const Body& body) {
         } else if constexpr (std::is_same_v<T, Claim>) {
           w.template fixed<32>(b.distribution).template fixed<32>(b.claimant);
           write_amount(w, b.allocation);
-          write_id_list_any(w, b.proof);
-          write_id_list_any(w, b.attestations);
+          write_id_list(w, b.proof);
+          write_id_list(w, b.attestations);
         } else if constexpr (std::is_same_v<T, CancelDistribution>) {
           w.template fixed<32>(b.distribution).boolean(b.wipe);
         } else if constexpr (std::is_same_v<T, Clawback>) {
