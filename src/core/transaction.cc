@@ -83,10 +83,9 @@ void write_id_list(codec::Writer& w, const std::vector<Id>& ids) {
   for (const auto& id : ids) w.fixed<32>(id);
 }
 
-Result<std::vector<Id>> read_id_list(codec::Reader& r) {
-  CREDENCE_ASSIGN_OR_RETURN(auto n, r.count(32));
-  if (n == 0 || n > kMaxBatch) return bad_tx("id list must hold 1.." + std::to_string(kMaxBatch) + " ids");
-  std::vector<Id> ids;
+// The `n` 32-byte values that follow a list's count (already checked by the caller).
+Result<std::vector<Hash256>> read_hashes(codec::Reader& r, std::uint64_t n) {
+  std::vector<Hash256> ids;
   ids.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) {
     CREDENCE_ASSIGN_OR_RETURN(auto id, r.fixed<32>());
@@ -95,18 +94,18 @@ Result<std::vector<Id>> read_id_list(codec::Reader& r) {
   return ids;
 }
 
+Result<std::vector<Id>> read_id_list(codec::Reader& r) {
+  CREDENCE_ASSIGN_OR_RETURN(auto n, r.count(32));
+  if (n == 0 || n > kMaxBatch) return bad_tx("id list must hold 1.." + std::to_string(kMaxBatch) + " ids");
+  return read_hashes(r, n);
+}
+
 // A list of 32-byte values that may be empty (proofs, eligibility attestations), bounded by `limit`; written by
 // write_id_list.
 Result<std::vector<Hash256>> read_id_list_any(codec::Reader& r, std::size_t limit, const char* what) {
   CREDENCE_ASSIGN_OR_RETURN(auto n, r.count(32));
   if (n > limit) return bad_tx(std::string(what) + " holds more than " + std::to_string(limit) + " entries");
-  std::vector<Hash256> ids;
-  ids.reserve(n);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    CREDENCE_ASSIGN_OR_RETURN(auto id, r.fixed<32>());
-    ids.push_back(id);
-  }
-  return ids;
+  return read_hashes(r, n);
 }
 
 void write_delegation(codec::Writer& w, const Delegation& d) {
