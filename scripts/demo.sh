@@ -140,6 +140,8 @@ EOF
 fi
 # shellcheck source=/dev/null
 source "$ids"
+# The embedded verifier committee's group key (4 members, threshold 3; docs/committee.md).
+group_key=$(grep -o '"group_public_key": *"0x[0-9a-f]*"' "$devnet/committee/committee.json" | grep -o '0x[0-9a-f]*')
 
 cat <<EOF
 
@@ -148,6 +150,7 @@ Credence devnet is running.
   devnet dir:  $devnet  (keys in keys/, ids in demo.env, node log credenced.log)
   seeded:      the agency accredits the university (attestation $accreditation);
                the Degree schema requires that accreditation; alice and bob hold degrees; bob's is revoked.
+  committee:   4 embedded verifiers, threshold 3, group key $group_key
 
 Try, in another terminal:
   $shown_cli node status
@@ -156,9 +159,12 @@ Try, in another terminal:
   $shown_cli verify $bob_degree    # invalid: revoked
   $shown_cli attestation list --schema $degree_schema
   $shown_cli verify $alice_degree --proof-out /tmp/alice.proof.json
+  $shown_cli certificate request --attestation $bob_degree --out /tmp/bob.cert.json
+  $shown_cli certificate verify --certificate /tmp/bob.cert.json --group-key $group_key --proof /tmp/bob.cert.json
   $shown_cli attest --key $shown_dir/keys/university.key --schema $degree_schema --recipient $alice --data-json '["PhD", "Computer Science", 2027]' --accreditation $accreditation
 
-The last but one writes the proof bundle and prints the offline check to run; the last issues a new degree.
+The certificate commands ask the committee to certify bob's verdict (one Ed25519 signature by 3 of 4 members) and
+check it offline; the last command issues a new degree.
 EOF
 
 if [[ ${CREDENCE_DEMO_EXIT:-} == 1 ]]; then

@@ -22,6 +22,11 @@ void register_attestation_commands(CLI::App& app, const Output& out, int& exit_c
 // dist build / proof / verify / multiproof: OpenZeppelin-compatible Merkle distributions (dist_commands.cc).
 // frost sign-demo (threshold layer).
 void register_frost_commands(CLI::App& app, const Output& out, int& exit_code);
+// certificate verify: committee certificates checked offline (certificate_commands.cc, docs/certificates.md).
+void register_certificate_commands(CLI::App& app, const Output& out, int& exit_code);
+// certificate request (needs register_certificate_commands first); committee dkg round1/round2/finish.
+void register_certificate_request_command(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code);
+void register_committee_commands(CLI::App& app, const Output& out, int& exit_code);
 void register_dist_commands(CLI::App& app, const Output& out, int& exit_code);
 // node status, schema register/get, attest, revoke, transfer, attestation get/list, tx status. Call after
 // register_attestation_commands (it adds to the `attestation` group).

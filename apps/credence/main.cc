@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   register_attestation_commands(app, out, exit_code);
   register_dist_commands(app, out, exit_code);
   register_frost_commands(app, out, exit_code);
+  register_certificate_commands(app, out, exit_code);
+  register_certificate_request_command(app, out, node, exit_code);
+  register_committee_commands(app, out, exit_code);
   register_node_commands(app, out, node, exit_code);
 
   if (const auto init = credence::crypto::initialize(); !init.is_ok()) {

@@ -291,9 +291,48 @@ Status parse_storage(const toml::table& table, NodeConfig& config) {
   return r.boolean("sync", config.sync);
 }
 
+Status parse_committee_section(const toml::table& table, CommitteeConfig& committee) {
+  Reader r(table, "committee");
+  CREDENCE_RETURN_IF_ERROR(r.only({"file", "coordinator_key", "checkpoint_interval", "batch_window_ms", "max_batch",
+                                   "checkpoint_timeout_ms", "embedded"}));
+  committee.enabled = true;
+  std::string file, key;
+  CREDENCE_RETURN_IF_ERROR(r.string("file", file, /*required=*/true));
+  CREDENCE_RETURN_IF_ERROR(r.string("coordinator_key", key, /*required=*/true));
+  if (file.empty()) return bad("committee.file", "must not be empty");
+  if (key.empty()) return bad("committee.coordinator_key", "must not be empty");
+  committee.file = file;
+  committee.coordinator_key = key;
+  CREDENCE_RETURN_IF_ERROR(r.integer("checkpoint_interval", 0, 1'000'000, committee.checkpoint_interval));
+  CREDENCE_RETURN_IF_ERROR(r.integer("batch_window_ms", 0, 10'000, committee.batch_window_ms));
+  CREDENCE_RETURN_IF_ERROR(r.integer("max_batch", 1, 65'536, committee.max_batch));
+  CREDENCE_RETURN_IF_ERROR(r.integer("checkpoint_timeout_ms", 10, 600'000, committee.checkpoint_timeout_ms));
+  if (const toml::node* embedded = r.find("embedded")) {
+    const auto* array = embedded->as_array();
+    if (array == nullptr) return wrong_type("committee.embedded", "an array of tables", *embedded);
+    if (array->size() > kMaxCommitteeMembers) return bad("committee.embedded", "too many members");
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string path = "committee.embedded[" + std::to_string(i) + "]";
+      const auto* t = (*array)[i].as_table();
+      if (t == nullptr) return wrong_type(path, "a table", (*array)[i]);
+      Reader m(*t, path);
+      CREDENCE_RETURN_IF_ERROR(m.only({"share", "identity_key", "fault"}));
+      EmbeddedMemberConfig member;
+      std::string share, identity;
+      CREDENCE_RETURN_IF_ERROR(m.string("share", share, /*required=*/true));
+      CREDENCE_RETURN_IF_ERROR(m.string("identity_key", identity, /*required=*/true));
+      CREDENCE_RETURN_IF_ERROR(m.one_of("fault", {"none", "silent", "bad_share"}, member.fault));
+      member.share = share;
+      member.identity_key = identity;
+      committee.embedded.push_back(std::move(member));
+    }
+  }
+  return Status::ok();
+}
+
 Status parse_document(const toml::table& root, NodeConfig& config) {
   Reader r(root, "");
-  CREDENCE_RETURN_IF_ERROR(r.only({"node", "genesis", "block", "mempool", "http", "log", "storage"}));
+  CREDENCE_RETURN_IF_ERROR(r.only({"node", "genesis", "block", "mempool", "http", "log", "storage", "committee"}));
   const toml::table* node = nullptr;
   const toml::table* genesis = nullptr;
   const toml::table* block = nullptr;
@@ -301,6 +340,8 @@ Status parse_document(const toml::table& root, NodeConfig& config) {
   const toml::table* http = nullptr;
   const toml::table* log = nullptr;
   const toml::table* storage = nullptr;
+  const toml::table* committee = nullptr;
+  CREDENCE_RETURN_IF_ERROR(r.table("committee", committee));
   CREDENCE_RETURN_IF_ERROR(r.table("node", node));
   CREDENCE_RETURN_IF_ERROR(r.table("genesis", genesis));
   CREDENCE_RETURN_IF_ERROR(r.table("block", block));
@@ -316,6 +357,7 @@ Status parse_document(const toml::table& root, NodeConfig& config) {
   if (http != nullptr) CREDENCE_RETURN_IF_ERROR(parse_http(*http, config));
   if (log != nullptr) CREDENCE_RETURN_IF_ERROR(parse_log(*log, config));
   if (storage != nullptr) CREDENCE_RETURN_IF_ERROR(parse_storage(*storage, config));
+  if (committee != nullptr) CREDENCE_RETURN_IF_ERROR(parse_committee_section(*committee, config.committee));
   return Status::ok();
 }
 
@@ -420,7 +462,16 @@ Result<NodeConfig> load_config(const std::filesystem::path& file) {
     return config.status().kind() == Status::Kind::invalid
                ? Status::invalid(config.status().code(), name + ": " + config.status().message())
                : config.status();
-  if (config->data_dir.is_relative()) config->data_dir = (file.parent_path() / config->data_dir).lexically_normal();
+  auto resolve = [&](std::filesystem::path& p) {
+    if (!p.empty() && p.is_relative()) p = (file.parent_path() / p).lexically_normal();
+  };
+  resolve(config->data_dir);
+  resolve(config->committee.file);
+  resolve(config->committee.coordinator_key);
+  for (auto& m : config->committee.embedded) {
+    resolve(m.share);
+    resolve(m.identity_key);
+  }
   return config;
 }
 

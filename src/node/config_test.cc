@@ -291,6 +291,32 @@ TEST(Config, Committee) {
             "genesis.committee.members[0]: expected \"0x\" and 64 hex digits");
 }
 
+TEST(Config, CommitteeSection) {
+  EXPECT_FALSE(parse_config(minimal())->committee.enabled);
+  auto r = parse_config(minimal(
+      "[committee]\nfile = \"c.json\"\ncoordinator_key = \"k\"\ncheckpoint_interval = 0\nbatch_window_ms = 7\n"
+      "max_batch = 9\ncheckpoint_timeout_ms = 10\n"
+      "[[committee.embedded]]\nshare = \"m1.share\"\nidentity_key = \"m1.key\"\nfault = \"bad_share\"\n"
+      "[[committee.embedded]]\nshare = \"m2.share\"\nidentity_key = \"m2.key\"\n"));
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_TRUE(r->committee.enabled);
+  EXPECT_EQ(r->committee.file, "c.json");
+  EXPECT_EQ(r->committee.checkpoint_interval, 0u);
+  EXPECT_EQ(r->committee.batch_window_ms, 7u);
+  EXPECT_EQ(r->committee.max_batch, 9u);
+  ASSERT_EQ(r->committee.embedded.size(), 2u);
+  EXPECT_EQ(r->committee.embedded[0].fault, "bad_share");
+  EXPECT_EQ(r->committee.embedded[1].fault, "none");
+  EXPECT_EQ(failure(minimal("[committee]\ncoordinator_key = \"k\"\n")), "committee.file: missing (required)");
+  EXPECT_EQ(failure(minimal("[committee]\nfile = \"c\"\ncoordinator_key = \"k\"\nbatch = 1\n")),
+            "committee.batch: unknown key");
+  EXPECT_EQ(failure(minimal("[committee]\nfile = \"c\"\ncoordinator_key = \"k\"\nmax_batch = 0\n")),
+            "committee.max_batch: must be in 1..65536, got 0");
+  EXPECT_EQ(failure(minimal("[committee]\nfile = \"c\"\ncoordinator_key = \"k\"\n[[committee.embedded]]\n"
+                            "share = \"s\"\nidentity_key = \"i\"\nfault = \"sleepy\"\n")),
+            "committee.embedded[0].fault: must be one of none, silent, bad_share, got \"sleepy\"");
+}
+
 TEST(Config, Listen) {
   EXPECT_EQ(failure("[node]\ndata = \"x\"\nlisten = \"localhost\"\n[genesis]\nchain_id = 1\n"),
             "node.listen: \"localhost\": expected HOST:PORT");
@@ -395,6 +421,16 @@ TEST_F(ConfigFile, RelativeDataIsResolvedAgainstTheFilesDirectory) {
   r = load_config(write("etc/abs.toml", "[node]\ndata = \"/srv/credence\"\n[genesis]\nchain_id = 1\n"));
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   EXPECT_EQ(r->data_dir, std::filesystem::path("/srv/credence"));
+}
+
+TEST_F(ConfigFile, CommitteePathsAreResolvedAgainstTheFilesDirectory) {
+  auto r = load_config(write("etc/c.toml", minimal("[committee]\nfile = \"committee.json\"\ncoordinator_key = "
+                                                   "\"/keys/c.key\"\n[[committee.embedded]]\nshare = \"m/1.share\"\n"
+                                                   "identity_key = \"m/1.key\"\n")));
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->committee.file, dir_ / "etc" / "committee.json");
+  EXPECT_EQ(r->committee.coordinator_key, std::filesystem::path("/keys/c.key"));
+  EXPECT_EQ(r->committee.embedded[0].share, dir_ / "etc" / "m" / "1.share");
 }
 
 TEST_F(ConfigFile, ParsesTheFullExampleFromAFile) {

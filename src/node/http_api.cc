@@ -21,6 +21,7 @@
 #include "credence/core/concentration.h"
 #include "credence/core/state.h"
 #include "credence/core/verify.h"
+#include "credence/node/certifier.h"
 #include "credence/node/node.h"
 
 #ifndef CREDENCE_VERSION
@@ -300,6 +301,7 @@ struct HttpServer::Impl {
   explicit Impl(Node& n) : node(n) {}
 
   Node& node;
+  Certifier* certifier = nullptr;  // the committee's coordinator, when the node has a committee
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
   std::atomic<std::uint16_t> port{0};
@@ -337,6 +339,10 @@ struct HttpServer::Impl {
     add("GET", "/v1/attestations/:id", &Impl::attestation);
     add("POST", "/v1/verify/offchain", &Impl::verify_offchain);
     add("GET", "/v1/verify/:id", &Impl::verify);
+    add("POST", "/v1/verify", &Impl::verify_certified);
+    add("GET", "/v1/committee", &Impl::committee_info);
+    add("GET", "/v1/checkpoints/latest", &Impl::checkpoint_latest);
+    add("GET", "/v1/checkpoints/:height", &Impl::checkpoint_at);
   }
 
   // Every request comes here (httplib's own router only funnels each method to this).
@@ -956,9 +962,106 @@ struct HttpServer::Impl {
     if (!bundle) return send_error(res, from_local_failure(bundle.status()));
     send_json(res, 200, verdict_json(core::attestation_id(offchain->attestation), now, *view, *verdict, *bundle));
   }
+
+  // ---- the verifier committee (docs/committee.md)
+
+  bool need_committee(httplib::Response& res) {
+    if (certifier != nullptr) return true;
+    send_error(res, {404, "no_committee", "this node runs no verifier committee"});
+    return false;
+  }
+
+  void committee_info(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    if (!need_committee(res)) return;
+    Json info = committee::to_json(certifier->committee());
+    info["checkpoint_interval"] = certifier->options().checkpoint_interval;
+    info["batch_window_ms"] = certifier->options().batch_window_ms;
+    send_json(res, 200, info);
+  }
+
+  void checkpoint_latest(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    if (!need_committee(res)) return;
+    auto c = certifier->latest_checkpoint();
+    if (!c) return send_error(res, {404, "no_checkpoint", "no checkpoint certified yet"});
+    send_json(res, 200, core::to_json(*c));
+  }
+
+  void checkpoint_at(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    if (!need_committee(res)) return;
+    const auto height = parse_u64(p[0]);
+    if (!height) return send_error(res, bad_query("checkpoint height must be a decimal integer"));
+    auto c = certifier->checkpoint(*height);
+    if (!c) return send_error(res, {404, "unknown_checkpoint", "no certified checkpoint at height " + p[0]});
+    send_json(res, 200, core::to_json(*c));
+  }
+
+  // POST /v1/verify {"attestation": "0x…", "deadline_ms": unix ms | "timeout_ms": ms}: a certificate, or "deadline
+  // exceeded" with the verdict and what the committee had gathered by then.
+  void verify_certified(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
+    const std::string type = media_type(req);
+    if (type != kJsonType) return send_error(res, unsupported_media_type(type, "application/json"));
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    if (!need_committee(res)) return;
+    auto json = codec::parse_json(req.body, codec::kMaxJsonDepth, max_body);
+    if (!json) return send_error(res, {400, "bad_json", json.status().to_string()});
+    auto parsed = [&]() -> Result<std::pair<core::Id, std::uint64_t>> {
+      CREDENCE_ASSIGN_OR_RETURN(auto r, codec::ObjectReader::make(*json, "verify request"));
+      CREDENCE_ASSIGN_OR_RETURN(core::Id id, r.hex_fixed<32>("attestation"));
+      const bool absolute = r.optional("deadline_ms");
+      const bool relative = r.optional("timeout_ms");
+      if (absolute == relative) return Status::invalid("bad_request", "give exactly one of deadline_ms, timeout_ms");
+      std::uint64_t deadline = 0;
+      if (absolute) {
+        CREDENCE_ASSIGN_OR_RETURN(deadline, r.u64("deadline_ms"));
+      } else {
+        CREDENCE_ASSIGN_OR_RETURN(std::uint64_t timeout, r.u64("timeout_ms"));
+        if (timeout == 0 || timeout > 86'400'000) return Status::invalid("bad_request", "timeout_ms: 1..86400000");
+        deadline = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count()) +
+                   timeout;
+      }
+      CREDENCE_RETURN_IF_ERROR(r.finish());
+      return std::make_pair(id, deadline);
+    }();
+    if (!parsed) return send_error(res, {400, parsed.status().code(), parsed.status().message()});
+    auto outcome = certifier->verify(parsed->first, parsed->second);
+    if (!outcome) {
+      const Status& s = outcome.status();
+      if (s.is_error()) return send_error(res, from_local_failure(s));
+      const int status = s.code() == "busy" || s.code() == "shutting_down" ? 503 : 400;
+      return send_error(res, {status, s.code(), s.message()});
+    }
+    Json reasons = Json::array();
+    for (const auto& r : outcome->reasons) reasons.push_back(Json{{"code", r.code}, {"detail", r.detail}});
+    Json progress{{"responded", outcome->progress.responded},
+                  {"excluded", outcome->progress.excluded},
+                  {"sessions", outcome->progress.sessions},
+                  {"finished", outcome->progress.finished}};
+    Json refusals = Json::object();
+    for (const auto& [id, why] : outcome->progress.refusals) refusals[std::to_string(id)] = why;
+    progress["refusals"] = std::move(refusals);
+    Json body{{"certified", outcome->certificate.has_value()},
+              {"outcome", outcome->certificate ? "certified"
+                          : outcome->deadline_exceeded ? "deadline_exceeded"
+                                                       : "not_certified"},
+              {"statement", core::to_json(outcome->statement)},
+              {"reasons", std::move(reasons)},
+              {"proof", core::to_json(outcome->proof)},
+              {"group_public_key", codec::hex_encode_0x(certifier->committee().group_public_key)},
+              {"latency_ms", outcome->latency_ms},
+              {"committee", std::move(progress)}};
+    if (outcome->certificate) body["certificate"] = core::to_json(*outcome->certificate);
+    send_json(res, 200, body);
+  }
 };
 
 HttpServer::HttpServer(Node& node) : impl_(std::make_unique<Impl>(node)) {}
+
+void HttpServer::set_certifier(Certifier* certifier) { impl_->certifier = certifier; }
 
 HttpServer::~HttpServer() { stop(); }
 

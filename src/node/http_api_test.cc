@@ -267,12 +267,23 @@ TEST_F(ApiTest, HealthMetricsAndOpenApi) {
       {"/v1/state/proof/{key}", "get"}, {"/v1/schemas", "get"},
       {"/v1/schemas/{id}", "get"},     {"/v1/attestations", "get"},
       {"/v1/attestations/{id}", "get"}, {"/v1/verify/{id}", "get"},
-      {"/v1/verify/offchain", "post"}};
+      {"/v1/verify/offchain", "post"}, {"/v1/verify", "post"},
+      {"/v1/committee", "get"},        {"/v1/checkpoints/latest", "get"},
+      {"/v1/checkpoints/{height}", "get"}};
   for (const auto& [path, method] : routes) {
     EXPECT_TRUE(doc["paths"].contains(path) && doc["paths"][path].contains(method)) << method << " " << path;
   }
   EXPECT_EQ(doc["paths"].size(), routes.size());
   EXPECT_TRUE(doc["components"]["schemas"].contains("Error"));
+
+  // A node without a committee says so on the committee's routes (the committee's own tests: committee_test,
+  // node_committee_functional).
+  for (const char* path : {"/v1/committee", "/v1/checkpoints/latest", "/v1/checkpoints/5"}) {
+    res = get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(parse(res)["error"]["code"], "no_committee") << path;
+  }
 }
 
 TEST_F(ApiTest, SchemaAttestRevokeVerifyAndLists) {

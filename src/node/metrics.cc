@@ -177,7 +177,9 @@ Metrics::Metrics()
     : block_build_seconds(latency_buckets()),
       block_commit_seconds(latency_buckets()),
       block_transactions(block_size_buckets()),
-      end_to_end_seconds(latency_buckets()) {}
+      end_to_end_seconds(latency_buckets()),
+      certificate_seconds(latency_buckets()),
+      checkpoint_seconds(latency_buckets()) {}
 
 std::string Metrics::render() const {
   std::string out;
@@ -199,6 +201,35 @@ std::string Metrics::render() const {
                            "Time from a transaction's acceptance into the mempool to its block's commit.");
   http_requests.write(out, "credence_http_requests_total", "HTTP requests received.");
   http_responses.write(out, "credence_http_responses_total", "code", "HTTP responses sent, by status code.");
+  verify_requests.write(out, "credence_verify_requests_total", "Certified verification requests (POST /v1/verify).");
+  certificates_issued.write(out, "credence_certificates_issued_total", "Verdicts certified by the committee.");
+  certificates_late.write(out, "credence_certificates_late_total",
+                          "Verdicts certified after their requested deadline (late finality).");
+  verify_deadline_exceeded.write(out, "credence_verify_deadline_exceeded_total",
+                                 "Verification requests answered without a certificate because the deadline passed.");
+  late_finality_ratio.write(out, "credence_late_finality_ratio",
+                            "Share of certificates issued after their deadline (late / issued).");
+  certificate_seconds.write(out, "credence_certificate_latency_seconds",
+                            "Time from a verification request to its certificate.");
+  checkpoint_seconds.write(out, "credence_checkpoint_signing_seconds", "Time to certify one checkpoint.");
+  checkpoints_certified.write(out, "credence_checkpoints_certified_total", "Checkpoints certified by the committee.");
+  checkpoint_height.write(out, "credence_checkpoint_height", "Height of the last certified checkpoint.");
+  committee_signings.write(out, "credence_committee_signings_total",
+                           "Committee signings attempted (checkpoints and verdict batches).");
+  committee_signings_failed.write(out, "credence_committee_signings_failed_total",
+                                  "Committee signings that ended without a signature.");
+  member_signatures.write(out, "credence_committee_member_signatures_total", "member",
+                          "Signatures a member's share contributed to (participation).");
+  member_responses.write(out, "credence_committee_member_responses_total", "member",
+                         "Sign requests a member answered.");
+  member_response_ms.write(out, "credence_committee_member_response_milliseconds_total", "member",
+                           "Sum of a member's first-answer times in milliseconds (mean: divide by responses).");
+  member_refusals.write(out, "credence_committee_member_refusals_total", "member",
+                        "Sign requests a member checked and refused.");
+  member_excluded.write(out, "credence_committee_member_excluded_total", "member",
+                        "Signings a member was excluded from for a share that failed verification.");
+  member_failures.write(out, "credence_committee_member_failures_total", "member",
+                        "Requests a member did not answer, or answered without valid authentication.");
   return out;
 }
 

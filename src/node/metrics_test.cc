@@ -181,6 +181,11 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
   m.http_responses.add("202", 5);
   m.http_responses.add("429");
   m.http_responses.add("503");
+  m.certificates_issued.add(4);
+  m.certificates_late.add(1);
+  m.late_finality_ratio.set(0.25);
+  m.member_excluded.add("6");
+  m.member_response_ms.add("2", 17);
 
   const auto families = parse_exposition(m.render());
   const std::set<std::string> want = {"credence_transactions_submitted_total",
@@ -195,7 +200,24 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
                                       "credence_block_transactions",
                                       "credence_end_to_end_latency_seconds",
                                       "credence_http_requests_total",
-                                      "credence_http_responses_total"};
+                                      "credence_http_responses_total",
+                                      "credence_verify_requests_total",
+                                      "credence_certificates_issued_total",
+                                      "credence_certificates_late_total",
+                                      "credence_verify_deadline_exceeded_total",
+                                      "credence_late_finality_ratio",
+                                      "credence_certificate_latency_seconds",
+                                      "credence_checkpoint_signing_seconds",
+                                      "credence_checkpoints_certified_total",
+                                      "credence_checkpoint_height",
+                                      "credence_committee_signings_total",
+                                      "credence_committee_signings_failed_total",
+                                      "credence_committee_member_signatures_total",
+                                      "credence_committee_member_responses_total",
+                                      "credence_committee_member_response_milliseconds_total",
+                                      "credence_committee_member_refusals_total",
+                                      "credence_committee_member_excluded_total",
+                                      "credence_committee_member_failures_total"};
   std::set<std::string> got;
   for (const auto& [name, family] : families) got.insert(name);
   EXPECT_EQ(got, want);
@@ -213,6 +235,12 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
   EXPECT_EQ(sample(families.at("credence_http_requests_total")), 7);
   EXPECT_EQ(sample(families.at("credence_http_responses_total"), {{"code", "202"}}), 5);
   EXPECT_EQ(sample(families.at("credence_http_responses_total"), {{"code", "429"}}), 1);
+  EXPECT_EQ(sample(families.at("credence_certificates_issued_total")), 4);
+  EXPECT_EQ(sample(families.at("credence_certificates_late_total")), 1);
+  EXPECT_EQ(families.at("credence_late_finality_ratio").type, "gauge");
+  EXPECT_EQ(sample(families.at("credence_late_finality_ratio")), 0.25);
+  EXPECT_EQ(sample(families.at("credence_committee_member_excluded_total"), {{"member", "6"}}), 1);
+  EXPECT_EQ(sample(families.at("credence_committee_member_response_milliseconds_total"), {{"member", "2"}}), 17);
 
   const auto build = check_histogram(families.at("credence_block_build_seconds"), "credence_block_build_seconds");
   EXPECT_EQ(families.at("credence_block_build_seconds").type, "histogram");
@@ -245,7 +273,7 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
 TEST(Metrics, EmptyMetricsRenderValidText) {
   Metrics m;
   const auto families = parse_exposition(m.render());
-  EXPECT_EQ(families.size(), 13u);
+  EXPECT_EQ(families.size(), 30u);  // 13 node families + 17 committee families (docs/committee.md "Metrics")
   EXPECT_TRUE(families.at("credence_transactions_rejected_total").samples.empty());
   const auto h = check_histogram(families.at("credence_block_build_seconds"), "credence_block_build_seconds");
   EXPECT_EQ(h.count, 0);

@@ -403,6 +403,12 @@ if [[ $demo_ok == yes ]]; then
   # The ids the demo printed are real: check them on a node over the same devnet.
   expect "demo: alice's degree is valid" 0 '^valid$' -- "$cli" verify "$alice"
   expect "demo: bob's degree is revoked" 1 '^invalid: revoked' -- "$cli" verify "$bob"
+  # The devnet's embedded committee certifies that verdict, and the certificate checks offline.
+  expect "demo: committee certifies bob's verdict" 0 '^certified: invalid at height' -- \
+    "$cli" certificate request --attestation "$bob" --timeout-ms 5000 --out "$work/bob.cert.json"
+  demo_group_key=$(grep -o '"group_public_key": *"0x[0-9a-f]*"' "$work/devnet/committee/committee.json" | grep -o '0x[0-9a-f]*')
+  expect "demo: certificate verifies offline" 0 "^valid certificate: attestation $bob is invalid \\(revoked\\)" -- \
+    "$cli" certificate verify --certificate "$work/bob.cert.json" --group-key "$demo_group_key" --proof "$work/bob.cert.json"
   expect "demo: alice's degree data" 0 'data: \["BSc","Computer Science","2024"\]' -- "$cli" attestation get "$alice"
   stop_node
 else

@@ -31,6 +31,25 @@ struct GenesisConfig {
   std::uint32_t committee_threshold = 0;
 };
 
+// A committee member that runs inside this node's process ([[committee.embedded]]).
+struct EmbeddedMemberConfig {
+  std::filesystem::path share;         // its secret key share (JSON, docs/committee.md)
+  std::filesystem::path identity_key;  // its Ed25519 identity key file
+  std::string fault = "none";          // none | silent | bad_share: misbehaviour on purpose, for tests only
+};
+
+// The verifier committee this node coordinates ([committee]; docs/committee.md). Paths relative to the config file.
+struct CommitteeConfig {
+  bool enabled = false;                       // true when the [committee] table is present
+  std::filesystem::path file;                 // committee.json: members, threshold, group key (required)
+  std::filesystem::path coordinator_key;      // this node's identity key file (required)
+  std::uint32_t checkpoint_interval = 10;     // 0..1000000 blocks (0: no checkpoints)
+  std::uint32_t batch_window_ms = 2;          // 0..10000
+  std::uint32_t max_batch = 256;              // 1..65536
+  std::uint32_t checkpoint_timeout_ms = 5000; // 10..600000
+  std::vector<EmbeddedMemberConfig> embedded;
+};
+
 // Defaults as below; bounds as parse_config enforces them (docs/node.md "Configuration").
 struct NodeConfig {
   std::filesystem::path data_dir;         // [node] data (required)
@@ -46,6 +65,7 @@ struct NodeConfig {
   std::string log_level = "info";               // [log] level: trace, debug, info, warn, error
   std::string log_format = "text";              // [log] format: text or json
   bool sync = true;                             // [storage] sync: fsync each block (never off outside benches)
+  CommitteeConfig committee;                    // [committee]: absent = no committee
 };
 
 inline constexpr std::uint64_t kDevChainId = 1337;

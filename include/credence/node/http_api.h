@@ -24,6 +24,7 @@
 namespace credence::node {
 
 class Node;
+class Certifier;
 
 // ---- the binary transaction batch: "credence/tx-batch" v1 | count:varint | count × bytes(signed tx encoding)
 // (docs/api.md "Binary batch"; header and primitives as docs/encoding.md).
@@ -54,6 +55,10 @@ class HttpServer {
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
+
+  // Serves the committee's routes (POST /v1/verify, /v1/checkpoints, /v1/committee) from `certifier`, which must
+  // outlive the server. Call before start(); without it those routes answer 404 no_committee.
+  void set_certifier(Certifier* certifier);
 
   // Binds host:port (port 0: an ephemeral port, see port()) and starts serving; returns once the server accepts
   // connections. error("bind") if it cannot listen there; invalid("already_started") on a second call.

@@ -91,6 +91,25 @@ struct Metrics {
   Counter http_requests;
   LabelledCounter http_responses;  // by status code
 
+  // The verifier committee (docs/committee.md "Metrics"); all zero on a node without a committee.
+  Counter verify_requests;            // POST /v1/verify
+  Counter certificates_issued;        // verdicts certified
+  Counter certificates_late;          // certified after their deadline ("late finality")
+  Counter verify_deadline_exceeded;   // answered "deadline exceeded" (certified later, or never)
+  Gauge late_finality_ratio;          // certificates_late / certificates_issued
+  Histogram certificate_seconds;      // POST /v1/verify received -> certificate
+  Histogram checkpoint_seconds;       // signing one checkpoint
+  Counter checkpoints_certified;
+  Gauge checkpoint_height;            // height of the last certified checkpoint
+  Counter committee_signings;         // signings attempted (checkpoints and verdict batches)
+  Counter committee_signings_failed;  // ended without a signature (deadline, or too many faulty members)
+  LabelledCounter member_signatures;  // by member: its share is in a produced signature
+  LabelledCounter member_responses;   // by member: answered a sign request
+  LabelledCounter member_response_ms; // by member: sum of first-answer times in ms (mean = / member_responses)
+  LabelledCounter member_refusals;    // by member: checked and refused to sign
+  LabelledCounter member_excluded;    // by member: excluded for a bad share
+  LabelledCounter member_failures;    // by member: no answer, unreachable, or an unauthenticated reply
+
   // The whole exposition text.
   [[nodiscard]] std::string render() const;
 };
