@@ -7,11 +7,37 @@
 namespace credence::threshold::roast {
 namespace {
 
-bool valid_commitment(Suite suite, Identifier from, const SigningCommitment& c) {
-  return c.identifier == from && group::is_valid_element(suite, c.hiding) && group::is_valid_element(suite, c.binding);
-}
+class FrostChecks final : public SessionChecks {
+ public:
+  class FrostPrepared final : public Prepared {
+   public:
+    explicit FrostPrepared(PreparedPackage p) : p_(std::move(p)) {}
+    Status verify_share(Identifier identifier, FixedView<kScalarSize> share) const override {
+      return p_.verify_share(identifier, share);
+    }
+    AggregateOutcome aggregate(const std::map<Identifier, Scalar>& shares) const override {
+      return p_.aggregate(shares);
+    }
+
+   private:
+    PreparedPackage p_;
+  };
+  bool valid_commitment(const PublicKeyPackage& key, const SigningCommitment& c) const override {
+    return group::is_valid_element(key.suite, c.hiding) && group::is_valid_element(key.suite, c.binding);
+  }
+  std::unique_ptr<Prepared> prepare(const PublicKeyPackage& key, const SigningPackage& package) const override {
+    auto prepared = PreparedPackage::prepare(key, package);
+    if (!prepared.ok()) return nullptr;
+    return std::make_unique<FrostPrepared>(std::move(*prepared));
+  }
+};
 
 }  // namespace
+
+std::shared_ptr<const SessionChecks> frost_checks() {
+  static const std::shared_ptr<const SessionChecks> kChecks = std::make_shared<FrostChecks>();
+  return kChecks;
+}
 
 Signer::Signer(KeyPackage key, Bytes message) : key_(std::move(key)), message_(std::move(message)) {}
 
@@ -48,6 +74,12 @@ Result<SignerMessage> Signer::on_request(const SessionRequest& request, crypto::
 }
 
 Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message) {
+  return create(std::move(key), std::move(message), frost_checks());
+}
+
+Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message,
+                                        std::shared_ptr<const SessionChecks> checks) {
+  if (checks == nullptr) return Status::invalid("invalid_parameters", "no session checks");
   if (key.min_signers < 2 || key.min_signers > key.verifying_shares.size()) {
     return Status::invalid("invalid_parameters", "need 2 <= t <= n");
   }
@@ -55,6 +87,7 @@ Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message) {
   for (const auto& [id, y] : key.verifying_shares) c.state_[id] = MemberState::silent;
   c.key_ = std::make_unique<const PublicKeyPackage>(std::move(key));
   c.message_ = std::move(message);
+  c.checks_ = std::move(checks);
   return c;
 }
 
@@ -99,18 +132,17 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
         return out;
       }
       Session& session = found->second;
-      if (!session.prepared.verify_share(from, *message.share).is_ok()) {
+      if (!session.prepared->verify_share(from, *message.share).is_ok()) {
         mark_malicious(from);  // its session can never complete; the others are re-added as they answer
         return out;
       }
       session.shares[from] = *message.share;
       session_of_.erase(from);
-      if (!session.dead && session.shares.size() == session.prepared.package().commitments.size()) {
-        AggregateOutcome agg = session.prepared.aggregate(session.shares);
+      if (!session.dead && session.shares.size() == session.signers.size()) {
+        AggregateOutcome agg = session.prepared->aggregate(session.shares);
         if (agg.status.is_ok()) {
           signature_ = agg.signature;
-          for (const auto& c : session.prepared.package().commitments) signers_.push_back(c.identifier);
-          std::sort(signers_.begin(), signers_.end());
+          signers_ = session.signers;
           return out;
         }
         for (const Identifier id : agg.culprits) mark_malicious(id);  // unreachable: each share was verified
@@ -120,7 +152,7 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
     }
   }
   // The member answered what was asked: it becomes responsive with its fresh commitment.
-  if (!valid_commitment(key_->suite, from, message.next_commitment)) {
+  if (message.next_commitment.identifier != from || !checks_->valid_commitment(*key_, message.next_commitment)) {
     mark_malicious(from);
     return out;
   }
@@ -140,14 +172,16 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
     responsive_.clear();
     std::sort(request.package.commitments.begin(), request.package.commitments.end(),
               [](const SigningCommitment& a, const SigningCommitment& b) { return a.identifier < b.identifier; });
-    auto prepared = PreparedPackage::prepare(*key_, request.package);
-    if (!prepared.ok()) {
+    auto prepared = checks_->prepare(*key_, request.package);
+    if (prepared == nullptr) {
       // Only a group commitment equal to the identity can fail here (every commitment was validated): that needs
       // commitments chosen to cancel despite the binding factors, i.e. breaking FROST's binding (negligible).
       // Nobody can be blamed for sure; the session is not sent and its members are not asked again.
       return out;
     }
-    sessions_.emplace(request.session_id, Session{std::move(*prepared), {}, false});
+    std::vector<Identifier> signers;
+    for (const auto& c : request.package.commitments) signers.push_back(c.identifier);
+    sessions_.emplace(request.session_id, Session{std::move(prepared), std::move(signers), {}, false});
     out.push_back(std::move(request));
   }
   return out;

@@ -13,6 +13,11 @@
 //                  most n − t + 1 sessions: every failed session holds a faulty member that is either excluded or
 //                  stuck in it, and each member is in at most one open session.
 // Neither class uses clocks, threads or sockets; randomness comes in through crypto::RandomSource. Not thread-safe.
+//
+// The coordinator's cryptographic checks (commitment validity, per-session preparation, share verification,
+// aggregation) go through SessionChecks. The default is RFC 9591 FROST over the key (frost_checks()); the stress
+// lab (src/lab, docs/lab.md "Modeled crypto") substitutes checks that keep every message and state transition but
+// compute no group operations, so large committees can be simulated at scale.
 #pragma once
 
 #include <cstdint>
@@ -59,10 +64,33 @@ class Signer {
   std::optional<SigningNonces> pending_;
 };
 
+// The checks a Coordinator makes on what members send. Implementations must be deterministic and stateless
+// (const); one object may serve many coordinators.
+class SessionChecks {
+ public:
+  // One session's precomputation over its signing package (commitments sorted by identifier).
+  class Prepared {
+   public:
+    virtual ~Prepared() = default;
+    [[nodiscard]] virtual Status verify_share(Identifier identifier, FixedView<kScalarSize> share) const = 0;
+    [[nodiscard]] virtual AggregateOutcome aggregate(const std::map<Identifier, Scalar>& shares) const = 0;
+  };
+  virtual ~SessionChecks() = default;
+  // Whether `commitment` (already known to carry the sender's identifier) holds two valid elements of key.suite.
+  [[nodiscard]] virtual bool valid_commitment(const PublicKeyPackage& key, const SigningCommitment& commitment) const = 0;
+  // nullptr when the package cannot be prepared (for FROST: an identity group commitment).
+  [[nodiscard]] virtual std::unique_ptr<Prepared> prepare(const PublicKeyPackage& key,
+                                                          const SigningPackage& package) const = 0;
+};
+// RFC 9591 FROST (PreparedPackage and the element checks of frost.h): what create(key, message) uses.
+[[nodiscard]] std::shared_ptr<const SessionChecks> frost_checks();
+
 class Coordinator {
  public:
   // invalid("invalid_parameters") unless 2 ≤ min_signers ≤ number of verifying shares.
   static Result<Coordinator> create(PublicKeyPackage key, Bytes message);
+  // The same with other checks (non-null); see SessionChecks.
+  static Result<Coordinator> create(PublicKeyPackage key, Bytes message, std::shared_ptr<const SessionChecks> checks);
 
   // Handles one message from member `from` (the transport authenticated it). Returns the sessions to start (zero or
   // one). invalid("unknown_member") for a sender outside the key; a member's own misbehaviour is not an error of
@@ -81,7 +109,8 @@ class Coordinator {
  private:
   Coordinator() = default;
   struct Session {
-    PreparedPackage prepared;  // R, c and ρ_i computed once: each share check is then three multiplications
+    std::unique_ptr<SessionChecks::Prepared> prepared;  // for FROST: R, c and ρ_i computed once
+    std::vector<Identifier> signers;                    // sorted
     std::map<Identifier, Scalar> shares;
     bool dead = false;  // a member of it turned out malicious: it can no longer produce a signature
   };
@@ -89,6 +118,7 @@ class Coordinator {
   void mark_malicious(Identifier id);
 
   std::unique_ptr<const PublicKeyPackage> key_;  // on the heap: sessions borrow it, and it survives moves
+  std::shared_ptr<const SessionChecks> checks_;
   Bytes message_;
   std::map<Identifier, MemberState> state_;
   std::map<Identifier, std::uint32_t> session_of_;      // for members in_session

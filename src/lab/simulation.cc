@@ -1,0 +1,1031 @@
+#include "credence/lab/simulation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+
+#include "credence/core/certificate.h"
+#include "credence/core/ledger.h"
+#include "credence/core/node_store.h"
+#include "credence/core/smt.h"
+#include "credence/core/state.h"
+#include "credence/core/verify.h"
+#include "credence/crypto/ed25519.h"
+#include "credence/crypto/hash.h"
+#include "credence/crypto/random.h"
+#include "credence/lab/random.h"
+#include "credence/threshold/frost.h"
+#include "credence/threshold/roast.h"
+#include "modeled_checks.h"
+
+namespace credence::lab {
+namespace {
+
+namespace roast = threshold::roast;
+using threshold::Identifier;
+using Micros = std::int64_t;
+
+constexpr double kYear = 365.0 * 86400.0;
+constexpr std::uint64_t kChainId = 0x1ab;
+constexpr std::uint64_t kStartTime = 1'700'000'000;
+constexpr Micros kNever = std::numeric_limits<Micros>::max();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Keyed random streams (lab/random.h): one per kind of draw, so the draws of one entity never shift another's.
+enum Stream : std::uint64_t {
+  kArrivals = 1,
+  kValue,
+  kDeadline,
+  kRisk,
+  kPick,
+  kIdiosyncratic,
+  kResponse,
+  kNetOut,
+  kNetBack,
+  kLossOut,
+  kLossBack,
+  kCommit,
+  kNonces,
+  kKeys,
+  kIssuers,
+  kRevocations,
+  kHolders,
+  kAllocations,
+};
+
+Micros to_us(double seconds) {
+  if (!(seconds < 9e12)) return kNever;
+  return static_cast<Micros>(std::llround(seconds * 1e6));
+}
+double to_s(Micros us) { return static_cast<double>(us) * 1e-6; }
+
+enum class Kind : std::uint8_t { arrival, deliver, timeout, block, bucket_end, issuer, revocation, holder };
+
+struct Event {
+  Micros time = 0;
+  std::uint64_t seq = 0;
+  Kind kind = Kind::arrival;
+  std::uint64_t id = 0;
+};
+struct Later {
+  bool operator()(const Event& a, const Event& b) const { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
+};
+
+// A message on its way to a request's coordinator.
+struct Delivery {
+  Micros time = 0;
+  std::uint64_t seq = 0;
+  Identifier member = 0;
+  roast::SignerMessage message;
+};
+struct DeliveryLater {
+  bool operator()(const Delivery& a, const Delivery& b) const {
+    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+  }
+};
+
+struct Active {
+  RequestOutcome outcome;
+  std::size_t bucket = 0;
+  std::size_t phase = 0;
+  Micros arrival = 0;
+  Micros deadline = 0;
+  Micros guarantee = kNever;  // underwriter's provisional guarantee
+  Bytes coordinator_message;  // the certificate being signed
+  std::optional<roast::Coordinator> coordinator;
+  std::vector<Delivery> pending;  // a min-heap (DeliveryLater)
+  Micros scheduled = kNever;      // time of this request's live entry in the global queue
+  std::uint64_t delivery_seq = 0;
+  std::vector<std::uint32_t> commit_counter;           // per member: commitments made for this request
+  std::vector<std::unique_ptr<roast::Signer>> signers;  // real mode: per member (index id − 1)
+  std::unique_ptr<crypto::DeterministicRandom> nonces;  // real mode
+  std::size_t malicious_seen = 0;
+};
+
+// ---- exogenous path
+
+struct PhaseAt {
+  std::size_t index;
+  double fraction;
+};
+
+PhaseAt phase_at(const Scenario& s, double t) {
+  double start = 0;
+  for (std::size_t i = 0; i < s.phases.size(); ++i) {
+    const double end = start + s.phases[i].duration;
+    if (t < end || i + 1 == s.phases.size()) {
+      const double f = std::clamp((t - start) / s.phases[i].duration, 0.0, 1.0);
+      return {i, f};
+    }
+    start = end;
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
+Exogenous exogenous_at(const Scenario& s, double t) {
+  const PhaseAt at = phase_at(s, t);
+  const Phase& p = s.phases[at.index];
+  Exogenous e;
+  e.phase = at.index;
+  e.price = p.price.at(at.fraction);
+  e.capital_cost = p.capital_cost.at(at.fraction);
+  e.volatility = p.volatility.at(at.fraction);
+  const Phase& first = s.phases.front();
+  const double drawdown = std::max(0.0, 1 - e.price / first.price.start);
+  const double dvol = std::max(0.0, e.volatility - first.volatility.start);
+  const double dcc = std::max(0.0, e.capital_cost - first.capital_cost.start);
+  e.stress = std::clamp(s.stress.drawdown * drawdown + s.stress.volatility * dvol + s.stress.capital_cost * dcc, 0.0,
+                        1.0);
+  return e;
+}
+
+namespace {
+
+class Simulation {
+ public:
+  Simulation(const Scenario& s, const RunOptions& o) : s_(s), o_(o), seed_(o.seed) {}
+
+  Result<RunResult> run();
+
+ private:
+  // ---- set-up
+  Status setup_committee();
+  Status setup_ledger();
+  void setup_windows();
+
+  // ---- scheduling
+  void push(Micros time, Kind kind, std::uint64_t id) { queue_.push(Event{time, next_seq_++, kind, id}); }
+  void schedule_request(Active& a, std::uint64_t index);
+  void add_delivery(Active& a, std::uint64_t index, Micros time, Identifier member, roast::SignerMessage message);
+
+  // ---- handlers
+  Status on_arrival(Micros now);
+  Status on_deliver(Micros now, std::uint64_t index);
+  void on_timeout(std::uint64_t index);
+  Status on_block(Micros now);
+  Status on_bucket_end(Micros now, std::size_t bucket);
+  Status on_issuer(Micros now);
+  Status on_revocation(Micros now);
+  Status on_holder(Micros now);
+
+  // ---- agents
+  double response_time(std::uint64_t request, Identifier m, std::uint32_t hop, double stress) const;
+  double latency(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop) const;
+  bool lost(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop, Micros at) const;
+  bool participates(std::uint64_t request, Identifier m, const Active& a, const Exogenous& e) const;
+  Result<roast::SignerMessage> member_commit(Active& a, std::uint64_t index, Identifier m);
+  Result<std::optional<roast::SignerMessage>> member_answer(Active& a, std::uint64_t index, Identifier m,
+                                                            const roast::SessionRequest& request);
+  Status start_sessions(Active& a, std::uint64_t index, Micros now, const std::vector<roast::SessionRequest>& out);
+  void finish(std::uint64_t index, bool certified, Micros at);
+  double estimated_late_probability(Micros now, double deadline_seconds) const;
+
+  // ---- ledger
+  Result<bool> apply(const core::Transaction& tx, std::size_t account, Micros now);
+  Result<std::uint64_t> native_balance(const core::AccountId& account) const;
+  Result<Bytes> certificate_message(const Active& a, std::uint64_t index, Micros now);
+
+  // ---- metrics
+  template <typename F>
+  void count(std::size_t bucket, std::size_t phase, F f) {
+    f(buckets_[bucket]);
+    f(phases_[phase].metrics);
+  }
+  std::size_t bucket_of(Micros t) const {
+    const auto b = static_cast<std::size_t>(to_s(t) / s_.bucket);
+    return std::min(b, buckets_.size() - 1);
+  }
+
+  const Scenario& s_;
+  const RunOptions& o_;
+  std::uint64_t seed_;
+  Micros end_ = 0;
+
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t events_ = 0;
+  Rng arrivals_{0};
+  Rng issuer_rng_{0};
+  Rng revocation_rng_{0};
+  Rng holder_rng_{0};
+
+  // committee
+  threshold::PublicKeyPackage public_key_;
+  std::vector<threshold::KeyPackage> key_packages_;  // real mode
+  std::shared_ptr<const roast::SessionChecks> checks_;
+  std::unordered_map<std::uint64_t, Active> active_;
+  std::uint64_t next_request_ = 0;
+
+  // claimants' estimate: (completion time, latency) of the last in-protocol outcomes (latency +inf for timeouts)
+  std::vector<std::pair<Micros, double>> recent_;
+  std::size_t recent_next_ = 0;
+
+  // underwriting
+  double uw_capacity_ = 0;
+  double uw_locked_ = 0;
+
+  // ledger
+  std::unique_ptr<core::MemoryNodeStore> store_;
+  std::unique_ptr<core::smt::AuthenticatedMap> map_;
+  std::unique_ptr<core::Ledger> ledger_;
+  std::vector<crypto::ed25519::SecretKey> keys_;  // issuers, then holders, then the exchange
+  std::vector<core::AccountId> accounts_;
+  std::vector<std::uint64_t> nonces_;
+  std::size_t issuer_base_ = 0, holder_base_ = 0, exchange_ = 0;
+  std::vector<bool> large_;  // per holder
+  core::Id schema_{};
+  struct Issued {
+    core::Id id;
+    std::size_t issuer;
+    bool revoked;
+  };
+  std::vector<Issued> issued_;
+  core::BlockContext block_{1, kStartTime};
+  std::uint64_t supply_ = 0;
+  std::uint64_t serial_ = 0;
+
+  std::vector<core::Id> last_created_;  // of the last transaction applied
+  Status invariant_;                    // a broken invariant found inside a handler that cannot return one
+
+  std::vector<WindowMetrics> buckets_;
+  std::vector<PhaseSummary> phases_;
+  std::vector<RequestOutcome> kept_;
+};
+
+// ---------------------------------------------------------------------------------------------- set-up
+
+Status Simulation::setup_committee() {
+  const std::uint32_t n = s_.protocol.n;
+  const std::uint32_t t = s_.protocol.t;
+  if (o_.crypto == CryptoMode::real) {
+    crypto::DeterministicRandom random(keyed_u64(seed_, kKeys, 0));
+    auto dealt = threshold::trusted_dealer_keygen(threshold::Suite::ed25519, n, t, random);
+    if (!dealt.ok()) return dealt.status();
+    public_key_ = dealt->public_key;
+    key_packages_ = std::move(dealt->key_packages);
+    checks_ = roast::frost_checks();
+  } else {
+    public_key_.suite = threshold::Suite::ed25519;
+    public_key_.min_signers = t;
+    for (Identifier id = 1; id <= n; ++id) {
+      threshold::Element y{};
+      std::memcpy(y.data(), &id, sizeof id);
+      public_key_.verifying_shares[id] = y;
+    }
+    checks_ = modeled_checks();
+  }
+  return Status::ok();
+}
+
+Status Simulation::setup_ledger() {
+  store_ = std::make_unique<core::MemoryNodeStore>();
+  auto map = core::smt::AuthenticatedMap::open(*store_);
+  if (!map.ok()) return map.status();
+  map_ = std::make_unique<core::smt::AuthenticatedMap>(std::move(*map));
+  ledger_ = std::make_unique<core::Ledger>(*map_, kChainId);
+  const Issuers& is = s_.issuers;
+  const Holders& hs = s_.holders;
+  crypto::DeterministicRandom random(keyed_u64(seed_, kKeys, 1));
+  issuer_base_ = 0;
+  holder_base_ = is.count;
+  exchange_ = is.count + hs.count;
+  const std::size_t accounts = exchange_ + 1;
+  for (std::size_t i = 0; i < accounts; ++i) {
+    keys_.push_back(crypto::ed25519::SecretKey::generate(random));
+    accounts_.push_back(keys_.back().public_key().bytes());
+  }
+  nonces_.assign(accounts, 0);
+  core::Genesis genesis;
+  genesis.chain_id = kChainId;
+  std::vector<std::pair<std::uint64_t, std::size_t>> by_size;
+  for (std::size_t h = 0; h < hs.count; ++h) {
+    const double x = pareto_from_unit(keyed_unit(seed_, kAllocations, h), hs.allocation_scale, hs.allocation_shape);
+    const auto units = static_cast<std::uint64_t>(std::min(x, hs.allocation_scale * 1e6));
+    genesis.allocations.emplace_back(accounts_[holder_base_ + h], units);
+    by_size.emplace_back(units, h);
+    supply_ += units;
+  }
+  const auto liquidity = static_cast<std::uint64_t>(hs.exchange_liquidity);
+  if (liquidity > 0) genesis.allocations.emplace_back(accounts_[exchange_], liquidity);
+  supply_ += liquidity;
+  std::sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  large_.assign(hs.count, false);
+  const auto large = static_cast<std::size_t>(std::ceil(hs.large_fraction * hs.count));
+  for (std::size_t i = 0; i < large && i < by_size.size(); ++i) large_[by_size[i].second] = true;
+  CREDENCE_RETURN_IF_ERROR(ledger_->apply_genesis(genesis));
+  if (auto root = map_->commit(); !root.ok()) return root.status();
+  if (is.count > 0) {
+    core::Schema schema;
+    schema.name = "credence-lab credential";
+    schema.registrant = accounts_[issuer_base_];
+    schema.fields = "bool ok";
+    CREDENCE_RETURN_IF_ERROR(schema.normalize());
+    core::Transaction tx{kChainId, accounts_[issuer_base_], 0, ~std::uint64_t{0}, core::RegisterSchema{schema}};
+    auto receipt = ledger_->apply(core::SignedTransaction{tx, {}}, block_, core::SignatureCheck::already_verified);
+    if (!receipt.ok()) return receipt.status();
+    if (!receipt->ok() || receipt->created.empty()) {
+      return Status::error("lab_setup", "schema registration failed: " + receipt->code);
+    }
+    nonces_[issuer_base_] = 1;
+    schema_ = receipt->created.front();
+  }
+  return Status::ok();
+}
+
+void Simulation::setup_windows() {
+  const double d = s_.duration();
+  const auto count = static_cast<std::size_t>(std::ceil(d / s_.bucket - 1e-9));
+  for (std::size_t b = 0; b < std::max<std::size_t>(count, 1); ++b) {
+    WindowMetrics w;
+    w.start = static_cast<double>(b) * s_.bucket;
+    w.end = std::min(d, static_cast<double>(b + 1) * s_.bucket);
+    // Stress path of the bucket: the mean over 8 evenly spaced points, and the values at its end.
+    constexpr int kSamples = 8;
+    for (int k = 0; k < kSamples; ++k) {
+      const Exogenous e = exogenous_at(s_, w.start + (w.end - w.start) * (k + 0.5) / kSamples);
+      w.stress += e.stress / kSamples;
+    }
+    w.stress_samples = 1;
+    const Exogenous last = exogenous_at(s_, w.end);
+    w.price = last.price;
+    w.capital_cost = last.capital_cost;
+    w.volatility = last.volatility;
+    buckets_.push_back(std::move(w));
+  }
+  double start = 0;
+  for (const Phase& p : s_.phases) {
+    PhaseSummary ps;
+    ps.name = p.name;
+    ps.metrics.start = start;
+    ps.metrics.end = start + p.duration;
+    start += p.duration;
+    phases_.push_back(std::move(ps));
+  }
+  // A phase's stress is the mean of its buckets' (weighted by the overlap).
+  for (auto& ps : phases_) {
+    double weight = 0, sum = 0;
+    for (const auto& w : buckets_) {
+      const double overlap = std::min(w.end, ps.metrics.end) - std::max(w.start, ps.metrics.start);
+      if (overlap > 0) {
+        weight += overlap;
+        sum += overlap * w.stress;
+      }
+    }
+    ps.metrics.stress = weight > 0 ? sum / weight : 0;
+    ps.metrics.stress_samples = 1;
+    const Exogenous last = exogenous_at(s_, ps.metrics.end);
+    ps.metrics.price = last.price;
+    ps.metrics.capital_cost = last.capital_cost;
+    ps.metrics.volatility = last.volatility;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- agents
+
+double Simulation::response_time(std::uint64_t request, Identifier m, std::uint32_t hop, double stress) const {
+  const Members& ms = s_.members;
+  const double u = keyed_unit(seed_, kResponse, request, (std::uint64_t{m} << 20) | hop);
+  double base = 0;
+  if (ms.response == "exponential") {
+    base = ms.response_mean > 0 ? exponential_from_unit(u, 1 / ms.response_mean) : 0;
+  } else {
+    base = ms.response_mean * std::exp(ms.response_sigma * standard_normal_from_unit(u));
+  }
+  return base * (1 + ms.hesitation * stress);
+}
+
+double Simulation::latency(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop) const {
+  const Network& n = s_.network;
+  if (n.latency_median <= 0) return 0;
+  const double u = keyed_unit(seed_, stream, request, (std::uint64_t{m} << 20) | hop);
+  return n.latency_median * std::exp(n.latency_sigma * standard_normal_from_unit(u));
+}
+
+bool Simulation::lost(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop, Micros at) const {
+  const double t = to_s(at);
+  for (const Partition& p : s_.network.partitions) {
+    if (m >= p.first_member && m <= p.last_member && t >= p.start && t < p.end) return true;
+  }
+  if (s_.network.loss <= 0) return false;
+  return keyed_unit(seed_, stream, request, (std::uint64_t{m} << 20) | hop) < s_.network.loss;
+}
+
+// docs/lab.md "Committee members": fee − expected liability − capital cost of the bond ≥ 0.
+bool Simulation::participates(std::uint64_t request, Identifier m, const Active& a, const Exogenous& e) const {
+  if (s_.members.cooperative) return true;
+  const Protocol& p = s_.protocol;
+  const double t = p.t;
+  const double value = a.outcome.value;
+  const double fee = (p.fee_base + p.fee_rate * value) / t;
+  const double noise =
+      std::exp(s_.members.idiosyncratic_sigma * standard_normal_from_unit(keyed_unit(seed_, kIdiosyncratic, request, m)));
+  const double liability = s_.claimants.fault_probability[a.outcome.risk_class] * value * p.liability_share / t *
+                           (1 + s_.members.risk_aversion * e.stress) * noise;
+  const double capital = p.collateral_ratio * value / t * e.capital_cost * p.dispute_window / kYear;
+  return fee - liability - capital >= 0;
+}
+
+Result<roast::SignerMessage> Simulation::member_commit(Active& a, std::uint64_t index, Identifier m) {
+  if (o_.crypto == CryptoMode::real) {
+    auto& signer = a.signers[m - 1];
+    if (!signer) {
+      const threshold::KeyPackage& k = key_packages_[m - 1];
+      threshold::KeyPackage copy{k.suite, k.identifier, threshold::SecretScalar(k.signing_share.view()),
+                                 k.verifying_share, k.group_public_key, k.min_signers};
+      signer = std::make_unique<roast::Signer>(std::move(copy), a.coordinator_message);
+    }
+    return signer->start(*a.nonces);
+  }
+  roast::SignerMessage msg;
+  msg.sender = m;
+  msg.next_commitment = modeled_commitment(seed_, index, m, a.commit_counter[m - 1]++);
+  return msg;
+}
+
+Result<std::optional<roast::SignerMessage>> Simulation::member_answer(Active& a, std::uint64_t index, Identifier m,
+                                                                      const roast::SessionRequest& request) {
+  const Members& ms = s_.members;
+  const bool silent = m <= ms.silent;
+  const bool malicious = !silent && m <= ms.silent + ms.malicious;
+  if (silent) return std::optional<roast::SignerMessage>();
+  roast::SignerMessage msg;
+  if (o_.crypto == CryptoMode::real) {
+    auto answered = a.signers[m - 1]->on_request(request, *a.nonces);
+    if (!answered.ok()) return answered.status();
+    msg = std::move(*answered);
+  } else {
+    msg.sender = m;
+    msg.session_id = request.session_id;
+    const auto own = std::find_if(request.package.commitments.begin(), request.package.commitments.end(),
+                                  [m](const threshold::SigningCommitment& c) { return c.identifier == m; });
+    if (own == request.package.commitments.end()) return Status::error("lab_invariant", "member not in session");
+    msg.share = modeled_share(*own);
+    msg.next_commitment = modeled_commitment(seed_, index, m, a.commit_counter[m - 1]++);
+  }
+  if (malicious) (*msg.share)[0] ^= 1;  // an invalid share: the coordinator's check must catch it
+  return std::optional<roast::SignerMessage>(std::move(msg));
+}
+
+double Simulation::estimated_late_probability(Micros now, double deadline_seconds) const {
+  const Micros horizon = now - to_us(s_.claimants.estimate_horizon);
+  std::size_t seen = 0;
+  std::size_t late = 0;
+  for (const auto& [at, l] : recent_) {
+    if (at < horizon) continue;
+    ++seen;
+    late += l > deadline_seconds ? std::size_t{1} : std::size_t{0};
+  }
+  return seen == 0 ? 0.0 : static_cast<double>(late) / static_cast<double>(seen);
+}
+
+// ---------------------------------------------------------------------------------------------- requests
+
+void Simulation::schedule_request(Active& a, std::uint64_t index) {
+  if (a.pending.empty()) return;
+  const Micros first = a.pending.front().time;
+  if (first < a.scheduled) {
+    a.scheduled = first;
+    push(first, Kind::deliver, index);
+  }
+}
+
+void Simulation::add_delivery(Active& a, std::uint64_t index, Micros time, Identifier member,
+                              roast::SignerMessage message) {
+  a.pending.push_back(Delivery{time, a.delivery_seq++, member, std::move(message)});
+  std::push_heap(a.pending.begin(), a.pending.end(), DeliveryLater{});
+  schedule_request(a, index);
+}
+
+Result<Bytes> Simulation::certificate_message(const Active& a, std::uint64_t index, Micros now) {
+  // The committee signs a verdict batch of one statement (core/certificate.h, docs/certificates.md): the same
+  // message a certificate of the protocol carries.
+  core::VerdictStatement st;
+  st.chain_id = kChainId;
+  st.valid = true;
+  if (ledger_ && !issued_.empty()) {
+    const std::size_t pick = keyed_u64(seed_, kPick, index) % issued_.size();
+    st.attestation = issued_[pick].id;
+    auto v = core::verify_attestation(ledger_->view(), st.attestation, block_.time);
+    if (!v.ok()) return v.status();
+    st.valid = v->valid();
+    for (const auto& reason : v->reasons) st.reasons.push_back(reason.code);
+    st.state_root = map_->root();
+  } else {
+    const std::uint64_t x = keyed_u64(seed_, kPick, index);
+    std::memcpy(st.attestation.data(), &x, sizeof x);
+  }
+  st.height = block_.height - 1;  // the last committed block
+  st.issued_at = kStartTime + static_cast<std::uint64_t>(to_s(now));
+  st.deadline_ms = kStartTime * 1000 + static_cast<std::uint64_t>(a.deadline / 1000);
+  const Hash256 leaf = core::statement_leaf(st);
+  return core::encode_batch_message(kChainId, 1, core::batch_root(std::span<const Hash256>(&leaf, 1)));
+}
+
+Status Simulation::on_arrival(Micros now) {
+  const double t = to_s(now);
+  const std::uint64_t index = next_request_++;
+  const Exogenous e = exogenous_at(s_, t);
+  const Claimants& c = s_.claimants;
+  const Protocol& p = s_.protocol;
+
+  // The next arrival: Poisson with the phase's rate; at a phase boundary the clock restarts with the new rate.
+  {
+    double at = t;
+    while (true) {
+      const PhaseAt ph = phase_at(s_, at);
+      double phase_end = 0;
+      for (std::size_t i = 0; i <= ph.index; ++i) phase_end += s_.phases[i].duration;
+      const double rate = s_.phases[ph.index].request_rate;
+      const double next = rate > 0 ? at + exponential(arrivals_, rate) : kInf;
+      if (next < phase_end || ph.index + 1 == s_.phases.size()) {
+        if (next < s_.duration()) push(to_us(next), Kind::arrival, 0);
+        break;
+      }
+      at = phase_end;
+    }
+  }
+
+  Active a;
+  a.outcome.index = index;
+  a.outcome.arrival = t;
+  a.outcome.value = c.value_median * std::exp(c.value_sigma * standard_normal_from_unit(keyed_unit(seed_, kValue, index)));
+  const double deadline_s =
+      c.deadline_median * std::exp(c.deadline_sigma * standard_normal_from_unit(keyed_unit(seed_, kDeadline, index)));
+  a.outcome.deadline = t + deadline_s;
+  const double ur = keyed_unit(seed_, kRisk, index);
+  a.outcome.risk_class = ur < c.risk_mix[0] ? 0 : (ur < c.risk_mix[0] + c.risk_mix[1] ? 1 : 2);
+  a.arrival = now;
+  a.deadline = to_us(a.outcome.deadline);
+  a.bucket = bucket_of(now);
+  a.phase = e.phase;
+  const double value = a.outcome.value;
+  const bool high = value >= c.high_value;
+  count(a.bucket, a.phase, [&](WindowMetrics& w) {
+    ++w.arrived;
+    if (high) ++w.high_value;
+  });
+
+  // Claimant: the cheapest of waiting for the protocol, an underwriter's guarantee, or the intermediary.
+  const double fee = p.fee_base + p.fee_rate * value;
+  const double wait_cost = fee + estimated_late_probability(now, deadline_s) * c.loss_if_late * value;
+  const Underwriting& u = s_.underwriting;
+  const bool can_underwrite = u.enabled && uw_capacity_ - uw_locked_ >= value;
+  const double uw_cost = can_underwrite ? fee + u.fee_rate * value : kInf;
+  const double bypass_cost = c.intermediary_fee_rate * value + c.intermediary_fee_fixed;
+  if (bypass_cost < std::min(wait_cost, uw_cost)) {
+    a.outcome.route = RequestOutcome::Route::bypassed;
+    count(a.bucket, a.phase, [](WindowMetrics& w) { ++w.bypassed; });
+    if (o_.keep_requests) kept_.push_back(a.outcome);
+    return Status::ok();
+  }
+  if (uw_cost < wait_cost) {
+    a.outcome.route = RequestOutcome::Route::underwritten;
+    uw_locked_ += value;
+    a.guarantee = now + to_us(u.latency);
+    count(a.bucket, a.phase, [](WindowMetrics& w) { ++w.underwritten; });
+  }
+  count(a.bucket, a.phase, [&](WindowMetrics& w) {
+    ++w.in_protocol;
+    w.deadlines.push_back(deadline_s);
+  });
+
+  CREDENCE_ASSIGN_OR_RETURN(a.coordinator_message, certificate_message(a, index, now));
+  auto coordinator = roast::Coordinator::create(public_key_, a.coordinator_message, checks_);
+  if (!coordinator.ok()) return coordinator.status();
+  a.coordinator.emplace(std::move(*coordinator));
+  a.commit_counter.assign(p.n, 0);
+  if (o_.crypto == CryptoMode::real) {
+    a.signers.resize(p.n);
+    a.nonces = std::make_unique<crypto::DeterministicRandom>(keyed_u64(seed_, kNonces, index));
+  }
+  auto [it, inserted] = active_.emplace(index, std::move(a));
+  Active& act = it->second;
+
+  // Members: each decides, and a participant's first message (its commitment) travels back.
+  const Members& ms = s_.members;
+  for (Identifier m = 1; m <= p.n; ++m) {
+    const bool faulty = m <= ms.silent + ms.malicious;
+    bool join = true;
+    if (!faulty) {
+      join = participates(index, m, act, e);
+      const auto rc = static_cast<std::size_t>(act.outcome.risk_class);
+      count(act.bucket, act.phase, [&](WindowMetrics& w) {
+        ++w.decisions;
+        ++w.class_decisions[rc];
+        if (join) {
+          ++w.participations;
+          ++w.class_participations[rc];
+        }
+      });
+    }
+    if (!join) continue;
+    if (lost(kLossOut, index, m, 0, now)) continue;
+    const Micros received = now + to_us(latency(kNetOut, index, m, 0));
+    const Micros sent = received + to_us(response_time(index, m, 0, exogenous_at(s_, to_s(received)).stress));
+    if (lost(kLossBack, index, m, 0, sent)) continue;
+    CREDENCE_ASSIGN_OR_RETURN(roast::SignerMessage msg, member_commit(act, index, m));
+    add_delivery(act, index, sent + to_us(latency(kNetBack, index, m, 0)), m, std::move(msg));
+  }
+  push(now + to_us(p.request_timeout), Kind::timeout, index);
+  return Status::ok();
+}
+
+Status Simulation::start_sessions(Active& a, std::uint64_t index, Micros now,
+                                  const std::vector<roast::SessionRequest>& out) {
+  const Costs& costs = s_.costs;
+  for (const roast::SessionRequest& request : out) {
+    count(a.bucket, a.phase, [](WindowMetrics& w) { ++w.sessions; });
+    ++a.outcome.sessions;
+    const std::uint32_t hop = request.session_id + 1;
+    const Micros leaves =
+        now + to_us(costs.prepare_us_per_signer * 1e-6 * static_cast<double>(request.package.commitments.size()));
+    for (const auto& commitment : request.package.commitments) {
+      const Identifier m = commitment.identifier;
+      if (lost(kLossOut, index, m, hop, leaves)) continue;
+      const Micros received = leaves + to_us(latency(kNetOut, index, m, hop));
+      CREDENCE_ASSIGN_OR_RETURN(auto answer, member_answer(a, index, m, request));
+      if (!answer) continue;
+      // The member deliberated before committing (its response time); answering a session is mechanical: the
+      // share's computation only.
+      const Micros sent = received + to_us(costs.sign_share_us * 1e-6);
+      if (lost(kLossBack, index, m, hop, sent)) continue;
+      add_delivery(a, index, sent + to_us(latency(kNetBack, index, m, hop)), m, std::move(*answer));
+    }
+  }
+  return Status::ok();
+}
+
+Status Simulation::on_deliver(Micros now, std::uint64_t index) {
+  const auto it = active_.find(index);
+  if (it == active_.end()) return Status::ok();  // finished or timed out: the event is stale
+  Active& a = it->second;
+  if (now != a.scheduled) return Status::ok();   // superseded by an earlier entry
+  a.scheduled = kNever;
+  while (!a.pending.empty() && a.pending.front().time == now) {
+    std::pop_heap(a.pending.begin(), a.pending.end(), DeliveryLater{});
+    Delivery d = std::move(a.pending.back());
+    a.pending.pop_back();
+    count(a.bucket, a.phase, [](WindowMetrics& w) { ++w.messages; });
+    auto out = a.coordinator->on_message(d.member, d.message);
+    if (!out.ok()) return out.status();
+    const std::size_t malicious = a.coordinator->malicious().size();
+    if (malicious > a.malicious_seen) {
+      const std::size_t added = malicious - a.malicious_seen;
+      count(a.bucket, a.phase, [&](WindowMetrics& w) { w.malicious_detected += added; });
+      a.malicious_seen = malicious;
+    }
+    if (a.coordinator->finished()) {
+      finish(index, true, now + to_us((s_.costs.verify_share_us + s_.costs.aggregate_us) * 1e-6));
+      return Status::ok();
+    }
+    CREDENCE_RETURN_IF_ERROR(start_sessions(a, index, now, *out));
+  }
+  schedule_request(a, index);
+  return Status::ok();
+}
+
+void Simulation::on_timeout(std::uint64_t index) {
+  if (active_.count(index)) finish(index, false, kNever);
+}
+
+void Simulation::finish(std::uint64_t index, bool certified, Micros at) {
+  auto node = active_.extract(index);
+  Active& a = node.mapped();
+  const double latency_s = certified ? to_s(at - a.arrival) : kInf;
+  const bool late = !certified || at > a.deadline;
+  const Micros seen = std::min(a.guarantee, certified ? at : kNever);
+  const bool claimant_late = seen > a.deadline;
+  const bool high = a.outcome.value >= s_.claimants.high_value;
+  count(a.bucket, a.phase, [&](WindowMetrics& w) {
+    if (certified) {
+      ++w.certified;
+      w.latencies.push_back(latency_s);
+      if (late) ++w.certified_late;
+    } else {
+      ++w.timed_out;
+    }
+    if (claimant_late) ++w.claimant_late;
+    if (high && !claimant_late) ++w.high_value_in_time;
+  });
+  if (certified) {
+    const std::size_t done_bucket = bucket_of(std::min(at, end_ - 1));
+    ++buckets_[done_bucket].certificates_completed;
+    ++phases_[phase_at(s_, to_s(std::min(at, end_ - 1))).index].metrics.certificates_completed;
+  }
+  if (a.outcome.route == RequestOutcome::Route::underwritten) {
+    uw_locked_ -= a.outcome.value;
+    if (late) uw_capacity_ -= a.outcome.value * s_.claimants.loss_if_late;  // the underwriter pays the loss
+  }
+  // Claimants learn from every in-protocol outcome.
+  const std::size_t window = s_.claimants.estimate_window;
+  const Micros learned = certified ? at : a.arrival + to_us(s_.protocol.request_timeout);
+  if (recent_.size() < window) {
+    recent_.emplace_back(learned, latency_s);
+  } else {
+    recent_[recent_next_] = {learned, latency_s};
+    recent_next_ = (recent_next_ + 1) % window;
+  }
+  if (o_.keep_requests) {
+    a.outcome.certified = certified;
+    if (certified) {
+      a.outcome.certified_at = to_s(at);
+      a.outcome.signers = a.coordinator->signers();
+    }
+    a.outcome.malicious.assign(a.coordinator->malicious().begin(), a.coordinator->malicious().end());
+    kept_.push_back(std::move(a.outcome));
+  }
+  if (certified && o_.crypto == CryptoMode::real) {
+    // Every certificate must be a valid Ed25519 signature under the committee's key.
+    const Status ok = threshold::verify_signature(public_key_.suite, public_key_.group_public_key,
+                                                  a.coordinator_message, *a.coordinator->signature());
+    if (!ok.is_ok()) invariant_ = Status::error("lab_invariant", "a certificate does not verify: " + ok.to_string());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- ledger
+
+Result<bool> Simulation::apply(const core::Transaction& tx, std::size_t account, Micros /*now*/) {
+  core::SignedTransaction stx{tx, {}};
+  core::SignatureCheck check = core::SignatureCheck::already_verified;
+  if (o_.crypto == CryptoMode::real) {
+    stx = core::sign_transaction(tx, keys_[account]);
+    check = core::SignatureCheck::verify;
+  }
+  auto receipt = ledger_->apply(stx, block_, check);
+  if (!receipt.ok()) return receipt.status();
+  if (receipt->included) ++nonces_[account];
+  last_created_ = receipt->created;
+  return receipt->ok();
+}
+
+Result<std::uint64_t> Simulation::native_balance(const core::AccountId& account) const {
+  CREDENCE_ASSIGN_OR_RETURN(codec::U256 v, core::load_u256(ledger_->view(), core::balance_key(account)));
+  return v.low_u64();
+}
+
+Status Simulation::on_block(Micros now) {
+  if (auto root = map_->commit(); !root.ok()) return root.status();
+  ++block_.height;
+  block_.time = kStartTime + static_cast<std::uint64_t>(to_s(now)) + 1;
+  const Micros next = now + to_us(s_.protocol.checkpoint_interval);
+  if (next < end_) push(next, Kind::block, 0);
+  return Status::ok();
+}
+
+Status Simulation::on_issuer(Micros now) {
+  const Issuers& is = s_.issuers;
+  const double t = to_s(now);
+  const double total_rate = is.rate * is.count;
+  if (const double next = t + exponential(issuer_rng_, total_rate); next < s_.duration()) {
+    push(to_us(next), Kind::issuer, 0);
+  }
+  const Exogenous e = exogenous_at(s_, t);
+  const std::size_t issuer = issuer_rng_.below(is.count);
+  const bool attempt = issuer_rng_.unit() < std::max(0.0, 1 - is.conservatism * e.stress);
+  if (!attempt) return Status::ok();  // conservatism: fewer attempts under stress
+  const std::size_t b = bucket_of(now);
+  count(b, e.phase, [](WindowMetrics& w) { ++w.issuance_attempts; });
+  if (issuer_rng_.unit() < is.strictness * e.stress) {  // stricter criteria: the applicant is refused
+    count(b, e.phase, [](WindowMetrics& w) { ++w.attestations_rejected; });
+    return Status::ok();
+  }
+  core::AttestationRequest q;
+  q.schema = schema_;
+  ++serial_;
+  FixedBytes<8> serial{};
+  for (std::size_t i = 0; i < 8; ++i) serial[i] = static_cast<std::uint8_t>(serial_ >> (8 * i));
+  q.recipients.push_back(core::Recipient::account(crypto::sha256(serial)));
+  q.data.data = Bytes(32, 0);
+  q.data.data[31] = 1;  // abi.encode(bool ok = true)
+  const std::size_t account = issuer_base_ + issuer;
+  core::Transaction tx{kChainId, accounts_[account], nonces_[account], ~std::uint64_t{0},
+                       core::Attest{{std::move(q)}}};
+  CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, account, now));
+  count(b, e.phase, [&](WindowMetrics& w) {
+    ++w.ledger_transactions;
+    if (ok) {
+      ++w.attestations_issued;
+    } else {
+      ++w.ledger_failures;
+    }
+  });
+  if (ok && !last_created_.empty()) issued_.push_back(Issued{last_created_.front(), issuer, false});
+  return Status::ok();
+}
+
+Status Simulation::on_revocation(Micros now) {
+  const Issuers& is = s_.issuers;
+  const double t = to_s(now);
+  // Thinning: candidate events at twice the base rate, each kept with probability (1 + stress) / 2.
+  if (const double next = t + exponential(revocation_rng_, 2 * is.revoke_rate * is.count); next < s_.duration()) {
+    push(to_us(next), Kind::revocation, 0);
+  }
+  const Exogenous e = exogenous_at(s_, t);
+  const double keep = revocation_rng_.unit();
+  if (issued_.empty() || keep >= (1 + e.stress) / 2) return Status::ok();
+  Issued& target = issued_[revocation_rng_.below(issued_.size())];
+  if (target.revoked) return Status::ok();
+  const std::size_t account = issuer_base_ + target.issuer;
+  core::Transaction tx{kChainId, accounts_[account], nonces_[account], ~std::uint64_t{0},
+                       core::Revoke{{core::Revocation{target.id, "lab: revoked under review"}}}};
+  CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, account, now));
+  if (ok) target.revoked = true;
+  count(bucket_of(now), e.phase, [&](WindowMetrics& w) {
+    ++w.ledger_transactions;
+    if (ok) {
+      ++w.revocations;
+    } else {
+      ++w.ledger_failures;
+    }
+  });
+  return Status::ok();
+}
+
+Status Simulation::on_holder(Micros now) {
+  const Holders& hs = s_.holders;
+  const double t = to_s(now);
+  if (const double next = t + exponential(holder_rng_, hs.action_rate * hs.count); next < s_.duration()) {
+    push(to_us(next), Kind::holder, 0);
+  }
+  const Exogenous e = exogenous_at(s_, t);
+  const std::size_t h = holder_rng_.below(hs.count);
+  const double u = holder_rng_.unit();
+  const std::size_t account = holder_base_ + h;
+  const std::size_t b = bucket_of(now);
+  if (!large_[h]) {
+    if (u >= hs.sell_base + hs.panic * e.stress) return Status::ok();  // hold
+    CREDENCE_ASSIGN_OR_RETURN(std::uint64_t balance, native_balance(accounts_[account]));
+    const auto amount = static_cast<std::uint64_t>(std::floor(static_cast<double>(balance) * hs.sell_fraction));
+    if (amount == 0) return Status::ok();
+    core::Transaction tx{kChainId, accounts_[account], nonces_[account], ~std::uint64_t{0},
+                         core::Transfer{accounts_[exchange_], codec::U256::from_u64(amount), core::kNativeAsset}};
+    CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, account, now));
+    count(b, e.phase, [&](WindowMetrics& w) {
+      ++w.ledger_transactions;
+      if (ok) ++w.holder_sells; else ++w.ledger_failures;
+    });
+    return Status::ok();
+  }
+  if (u >= hs.buy_base + hs.accumulate * e.stress) return Status::ok();
+  CREDENCE_ASSIGN_OR_RETURN(std::uint64_t available, native_balance(accounts_[exchange_]));
+  const std::uint64_t amount = std::min(available, static_cast<std::uint64_t>(hs.buy_amount));
+  if (amount == 0) return Status::ok();
+  core::Transaction tx{kChainId, accounts_[exchange_], nonces_[exchange_], ~std::uint64_t{0},
+                       core::Transfer{accounts_[account], codec::U256::from_u64(amount), core::kNativeAsset}};
+  CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, exchange_, now));
+  count(b, e.phase, [&](WindowMetrics& w) {
+    ++w.ledger_transactions;
+    if (ok) ++w.holder_buys; else ++w.ledger_failures;
+  });
+  return Status::ok();
+}
+
+Status Simulation::on_bucket_end(Micros now, std::size_t bucket) {
+  if (ledger_ && s_.holders.count > 0) {
+    std::vector<codec::U256> all;
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < accounts_.size(); ++i) {
+      CREDENCE_ASSIGN_OR_RETURN(std::uint64_t b, native_balance(accounts_[i]));
+      sum += b;
+      if (i >= holder_base_) all.push_back(codec::U256::from_u64(b));
+    }
+    if (sum != supply_) {
+      return Status::error("lab_invariant", "native supply not conserved: " + std::to_string(sum) + " != " +
+                                                std::to_string(supply_));
+    }
+    const std::size_t phase = phase_at(s_, to_s(now - 1)).index;
+    if (auto c = concentration(all); c.ok()) {
+      buckets_[bucket].concentration = *c;
+      phases_[phase].metrics.concentration = *c;
+    }
+    all.pop_back();  // the exchange is the last account
+    if (auto c = concentration(all); c.ok()) {
+      buckets_[bucket].concentration_ex_exchange = *c;
+      phases_[phase].metrics.concentration_ex_exchange = *c;
+    }
+  }
+  if (o_.progress) o_.progress(std::min(1.0, to_s(now) / s_.duration()));
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------------------------- the loop
+
+Result<RunResult> Simulation::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
+  CREDENCE_RETURN_IF_ERROR(validate(s_));
+  end_ = to_us(s_.duration());
+  arrivals_ = Rng(keyed_u64(seed_, kArrivals, 0));
+  issuer_rng_ = Rng(keyed_u64(seed_, kIssuers, 0));
+  revocation_rng_ = Rng(keyed_u64(seed_, kRevocations, 0));
+  holder_rng_ = Rng(keyed_u64(seed_, kHolders, 0));
+  uw_capacity_ = s_.underwriting.enabled ? s_.underwriting.capacity : 0;
+  CREDENCE_RETURN_IF_ERROR(setup_committee());
+  setup_windows();
+  if (o_.ledger) CREDENCE_RETURN_IF_ERROR(setup_ledger());
+
+  // The first events. Arrivals restart at a phase boundary when a phase has rate 0 (see on_arrival).
+  {
+    double at = 0;
+    for (std::size_t i = 0; i < s_.phases.size(); ++i) {
+      const double rate = s_.phases[i].request_rate;
+      if (rate > 0) {
+        const double next = at + exponential(arrivals_, rate);
+        if (next < at + s_.phases[i].duration || i + 1 == s_.phases.size()) {
+          if (next < s_.duration()) push(to_us(next), Kind::arrival, 0);
+          break;
+        }
+      }
+      at += s_.phases[i].duration;
+    }
+  }
+  for (std::size_t b = 0; b < buckets_.size(); ++b) push(to_us(buckets_[b].end), Kind::bucket_end, b);
+  if (ledger_) {
+    push(to_us(s_.protocol.checkpoint_interval), Kind::block, 0);
+    if (s_.issuers.count > 0 && s_.issuers.rate > 0) {
+      push(to_us(exponential(issuer_rng_, s_.issuers.rate * s_.issuers.count)), Kind::issuer, 0);
+    }
+    if (s_.issuers.count > 0 && s_.issuers.revoke_rate > 0) {
+      push(to_us(exponential(revocation_rng_, 2 * s_.issuers.revoke_rate * s_.issuers.count)), Kind::revocation, 0);
+    }
+    if (s_.holders.count > 0 && s_.holders.action_rate > 0) {
+      push(to_us(exponential(holder_rng_, s_.holders.action_rate * s_.holders.count)), Kind::holder, 0);
+    }
+  }
+
+  // Requests still open at the end run on until their timeout (their outcomes belong to their arrival windows).
+  while (!queue_.empty()) {
+    const Event ev = queue_.top();
+    queue_.pop();
+    ++events_;
+    switch (ev.kind) {
+      case Kind::arrival:
+        CREDENCE_RETURN_IF_ERROR(on_arrival(ev.time));
+        break;
+      case Kind::deliver:
+        CREDENCE_RETURN_IF_ERROR(on_deliver(ev.time, ev.id));
+        break;
+      case Kind::timeout:
+        on_timeout(ev.id);
+        break;
+      case Kind::block:
+        CREDENCE_RETURN_IF_ERROR(on_block(ev.time));
+        break;
+      case Kind::bucket_end:
+        CREDENCE_RETURN_IF_ERROR(on_bucket_end(ev.time, ev.id));
+        break;
+      case Kind::issuer:
+        CREDENCE_RETURN_IF_ERROR(on_issuer(ev.time));
+        break;
+      case Kind::revocation:
+        CREDENCE_RETURN_IF_ERROR(on_revocation(ev.time));
+        break;
+      case Kind::holder:
+        CREDENCE_RETURN_IF_ERROR(on_holder(ev.time));
+        break;
+    }
+    CREDENCE_RETURN_IF_ERROR(invariant_);
+  }
+
+  RunResult r;
+  r.scenario = s_.name;
+  r.seed = seed_;
+  r.crypto = o_.crypto;
+  r.events = events_;
+  r.native_supply = supply_;
+  r.overall.start = 0;
+  r.overall.end = s_.duration();
+  r.overall.stress = 0;
+  for (const auto& w : buckets_) {
+    WindowMetrics copy = w;
+    r.overall.merge(copy);
+  }
+  r.overall.start = 0;
+  r.overall.end = s_.duration();
+  r.overall.stress_samples = 1;
+  r.buckets = std::move(buckets_);
+  r.phases = std::move(phases_);
+  std::sort(kept_.begin(), kept_.end(), [](const RequestOutcome& a, const RequestOutcome& b) { return a.index < b.index; });
+  r.requests = std::move(kept_);
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return r;
+}
+
+}  // namespace
+
+Result<RunResult> run(const Scenario& scenario, const RunOptions& options) {
+  Simulation sim(scenario, options);
+  return sim.run();
+}
+
+}  // namespace credence::lab

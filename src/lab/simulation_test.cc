@@ -1,0 +1,157 @@
+// The engine on small scenarios: determinism, the stress index, the committee's fault handling, routing, and the
+// ledger actions. The validation laws of docs/lab.md are in validation_test.cc.
+#include "credence/lab/simulation.h"
+
+#include <gtest/gtest.h>
+
+#include "credence/crypto/self_test.h"
+#include "credence/lab/report.h"
+
+namespace credence::lab {
+namespace {
+
+const bool kCrypto = crypto::initialize().is_ok();
+
+Scenario small(std::string name = "small") {
+  Scenario s;
+  s.name = std::move(name);
+  s.bucket = 30;
+  Phase calm;
+  calm.name = "calm";
+  calm.duration = 60;
+  calm.request_rate = 2;
+  Phase shock;
+  shock.name = "shock";
+  shock.duration = 60;
+  shock.price = {1.0, 0.5};
+  shock.capital_cost = {0.05, 0.3};
+  shock.volatility = {0.2, 1.0};
+  shock.request_rate = 3;
+  s.phases = {calm, shock};
+  s.protocol.n = 7;
+  s.protocol.t = 4;
+  s.protocol.request_timeout = 60;
+  s.protocol.checkpoint_interval = 2;
+  s.members.silent = 1;
+  s.members.malicious = 1;
+  s.members.hesitation = 2;
+  s.members.risk_aversion = 4;
+  s.network.loss = 0.02;
+  s.holders.count = 30;
+  s.holders.action_rate = 0.05;
+  s.issuers.count = 2;
+  s.issuers.rate = 0.5;
+  s.issuers.revoke_rate = 0.05;
+  return s;
+}
+
+TEST(LabSimulation, SameSeedSameBytesOtherSeedOtherRun) {
+  ASSERT_TRUE(kCrypto);
+  const Scenario s = small();
+  RunOptions o;
+  o.seed = 5;
+  auto a = run(s, o);
+  auto b = run(s, o);
+  ASSERT_TRUE(a.ok()) << a.status().to_string();
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(summary_text(s, *a), summary_text(s, *b));
+  EXPECT_EQ(timeseries_csv(*a), timeseries_csv(*b));
+  EXPECT_EQ(report_html(s, *a), report_html(s, *b));
+  o.seed = 6;
+  auto c = run(s, o);
+  ASSERT_TRUE(c.ok());
+  EXPECT_NE(summary_text(s, *a), summary_text(s, *c));
+  EXPECT_NE(timeseries_csv(*a), timeseries_csv(*c));
+  EXPECT_GT(a->overall.arrived, 100u);
+  EXPECT_GT(a->overall.certified, 0u);
+  EXPECT_GT(a->overall.attestations_issued, 0u);
+  EXPECT_EQ(a->buckets.size(), 4u);
+  ASSERT_EQ(a->phases.size(), 2u);
+  EXPECT_EQ(a->phases[0].metrics.arrived + a->phases[1].metrics.arrived, a->overall.arrived);
+}
+
+TEST(LabSimulation, StressIndexFollowsItsFormula) {
+  Scenario s = small();
+  s.stress = {2.0, 1.0, 5.0};
+  // t = 90: halfway through the shock: price 0.75, capital cost 0.175, volatility 0.6.
+  const Exogenous e = exogenous_at(s, 90);
+  EXPECT_EQ(e.phase, 1u);
+  EXPECT_DOUBLE_EQ(e.price, 0.75);
+  EXPECT_NEAR(e.capital_cost, 0.175, 1e-12);
+  EXPECT_NEAR(e.volatility, 0.6, 1e-12);
+  // 2·0.25 + 1·0.4 + 5·0.125 = 1.525 → clamped to 1.
+  EXPECT_DOUBLE_EQ(e.stress, 1.0);
+  s.stress = {0.4, 0.1, 0.2};
+  // 0.4·0.25 + 0.1·0.4 + 0.2·0.125 = 0.1 + 0.04 + 0.025.
+  EXPECT_NEAR(exogenous_at(s, 90).stress, 0.165, 1e-12);
+  EXPECT_DOUBLE_EQ(exogenous_at(s, 10).stress, 0.0);
+  EXPECT_EQ(exogenous_at(s, 10).phase, 0u);
+}
+
+TEST(LabSimulation, MaliciousMembersAreExcludedAndSilentOnesCostSessions) {
+  ASSERT_TRUE(kCrypto);
+  Scenario s = small();
+  s.members.cooperative = true;
+  s.network.loss = 0;
+  RunOptions o;
+  o.keep_requests = true;
+  auto r = run(s, o);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  std::size_t certified = 0, with_malicious = 0, retried = 0;
+  for (const auto& q : r->requests) {
+    if (q.route == RequestOutcome::Route::bypassed) continue;
+    if (q.certified) {
+      ++certified;
+      EXPECT_EQ(q.signers.size(), s.protocol.t);
+      // Neither the silent member 1 nor the malicious member 2 can be among the signers of a certificate.
+      for (const auto m : q.signers) {
+        EXPECT_NE(m, 1u);
+        EXPECT_NE(m, 2u);
+      }
+    }
+    for (const auto m : q.malicious) EXPECT_EQ(m, 2u);  // never an honest member
+    with_malicious += q.malicious.empty() ? std::size_t{0} : std::size_t{1};
+    retried += q.sessions > 1 ? std::size_t{1} : std::size_t{0};
+  }
+  EXPECT_GT(certified, 0u);
+  EXPECT_GT(with_malicious, 0u);
+  EXPECT_GT(retried, 0u);
+  EXPECT_EQ(r->overall.malicious_detected, with_malicious);
+}
+
+TEST(LabSimulation, ClaimantsBypassWhenTheIntermediaryIsCheaper) {
+  Scenario s = small();
+  s.claimants.intermediary_fee_rate = 0;
+  s.claimants.intermediary_fee_fixed = 0.01;  // cheaper than any protocol fee (fee_base = 1)
+  auto r = run(s, RunOptions{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->overall.bypassed, r->overall.arrived);
+  EXPECT_EQ(r->overall.in_protocol, 0u);
+  EXPECT_EQ(*rates(r->overall).drift, 0.0);
+}
+
+TEST(LabSimulation, IssuersTurnConservativeUnderStress) {
+  Scenario s = small();
+  s.issuers.rate = 5;
+  s.issuers.conservatism = 0.8;
+  s.issuers.strictness = 0.5;
+  auto r = run(s, RunOptions{});
+  ASSERT_TRUE(r.ok());
+  const auto& calm = r->phases[0].metrics;
+  const auto& shock = r->phases[1].metrics;
+  EXPECT_EQ(calm.attestations_rejected, 0u);  // stress 0: no refusals
+  EXPECT_GT(shock.attestations_rejected, 0u);
+  EXPECT_LT(shock.issuance_attempts, calm.issuance_attempts);
+  EXPECT_EQ(r->overall.ledger_failures, 0u);
+}
+
+TEST(LabSimulation, InvalidScenarioIsRefused) {
+  Scenario s = small();
+  s.protocol.t = 9;
+  auto r = run(s, RunOptions{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), "bad_scenario");
+}
+
+}  // namespace
+}  // namespace credence::lab
