@@ -11,6 +11,8 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # its Cflags ca
 find_package(tomlplusplus REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(Threads REQUIRED)
+# GZIP / zlib streams of interop formats (W3C Bitstring Status List, …).
+find_package(ZLIB REQUIRED)
 if(CREDENCE_TESTS)
   find_package(GTest REQUIRED)
   find_package(rapidcheck REQUIRED)

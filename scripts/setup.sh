@@ -48,3 +48,24 @@ else
     echo "setup: npm ci failed in tests/interop; the interop tests will fail" >&2
   fi
 fi
+
+# Interop sub-projects with their own lockfile (tests/interop/<name>/package-lock.json, e.g. sdjwt for @sd-jwt/*,
+# w3c for canonicalize / @noble/* / @digitalbazaar/bitstring):
+# the same stamp rule, one directory at a time.
+for lock in "$interop"/*/package-lock.json; do
+  [[ -f $lock ]] || continue
+  dir=$(dirname "$lock")
+  name=tests/interop/$(basename "$dir")
+  stamp=$dir/node_modules/.credence-lock.sha256
+  want=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
+    echo "setup: $name node_modules up to date"
+  elif ! command -v npm >/dev/null; then
+    echo "setup: npm not found; the interop tests ($name) need Node.js 20+ and npm" >&2
+  elif (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "$want" >"$stamp"
+    echo "setup: npm ci in $name"
+  else
+    echo "setup: npm ci failed in $name; its interop tests will fail" >&2
+  fi
+done

@@ -28,6 +28,12 @@ void register_certificate_commands(CLI::App& app, const Output& out, int& exit_c
 void register_certificate_request_command(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code);
 void register_committee_commands(CLI::App& app, const Output& out, int& exit_code);
 void register_dist_commands(CLI::App& app, const Output& out, int& exit_code);
+// eas sign / verify / schema-uid / share-link: EAS off-chain attestations (eas_commands.cc, docs/eas.md).
+void register_eas_commands(CLI::App& app, const Output& out, int& exit_code);
+// sdjwt jwk / issue / present / verify / status-list: SD-JWT (RFC 9901) and SD-JWT VC (sdjwt_commands.cc).
+void register_sdjwt_commands(CLI::App& app, const Output& out, int& exit_code);
+// vc issue / verify / export / status-list: W3C VC 2.0 with eddsa-jcs-2022 (vc_commands.cc, docs/vc.md).
+void register_vc_commands(CLI::App& app, const Output& out, int& exit_code);
 // node status, schema register/get, attest, revoke, transfer, attestation get/list, tx status. Call after
 // register_attestation_commands (it adds to the `attestation` group).
 void register_node_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code);

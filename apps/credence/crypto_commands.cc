@@ -5,6 +5,7 @@
 #include "credence/codec/hex.h"
 #include "credence/crypto/ed25519.h"
 #include "credence/crypto/hash.h"
+#include "credence/crypto/p256.h"
 #include "credence/crypto/random.h"
 #include "credence/crypto/secp256k1.h"
 #include "key_file.h"
@@ -52,7 +53,7 @@ int run_keygen(const Output& out, const std::string& type_name, const std::strin
   auto key = create_key_file(path, *type, random);
   if (!key) return out.failure(key.status());
   const std::string id = key->public_id();
-  const char* field = *type == KeyType::ed25519 ? "public_key" : "address";
+  const char* field = *type == KeyType::secp256k1 ? "address" : "public_key";
   return out.result(id, {{"type", type_name}, {"file", path}, {field, id}});
 }
 
@@ -60,7 +61,7 @@ int run_address(const Output& out, const std::string& path) {
   auto key = read_key_file(path);
   if (!key) return out.failure(key.status());
   const std::string id = key->public_id();
-  const char* field = key->type() == KeyType::ed25519 ? "public_key" : "address";
+  const char* field = key->type() == KeyType::secp256k1 ? "address" : "public_key";
   return out.result(id, {{"type", key_type_name(key->type())}, {field, id}});
 }
 
@@ -72,6 +73,8 @@ int run_sign(const Output& out, const std::string& path, const std::string& mess
   std::string signature;
   if (const auto* e = std::get_if<ed::SecretKey>(&key->key)) {
     signature = codec::hex_encode_0x(e->sign(*message));
+  } else if (const auto* p = std::get_if<crypto::p256::PrivateKey>(&key->key)) {
+    signature = codec::hex_encode_0x(p->sign(*message));  // ES256: ECDSA over sha256(message), raw r||s
   } else {
     // secp256k1 signs keccak256(message), as Ethereum tooling does for raw messages.
     const auto digest = crypto::keccak256(*message);
@@ -127,12 +130,23 @@ Status verify_secp256k1(const VerifyArgs& a, const Bytes& message) {
   return Status::ok();
 }
 
+Status verify_p256(const VerifyArgs& a, const Bytes& message) {
+  if (!a.address.empty()) return Status::invalid("bad_arguments", "--address is for secp256k1; use --public-key");
+  if (a.public_key.empty()) return Status::invalid("bad_arguments", "--public-key is required for p256");
+  CREDENCE_ASSIGN_OR_RETURN(auto pk_bytes, decode_hex_arg("--public-key", a.public_key));
+  CREDENCE_ASSIGN_OR_RETURN(auto pk, crypto::p256::PublicKey::parse_uncompressed(pk_bytes));
+  CREDENCE_ASSIGN_OR_RETURN(auto sig, decode_fixed_arg<64>("--signature", a.signature));
+  return crypto::p256::verify(pk, message, sig);
+}
+
 int run_verify(const Output& out, const VerifyArgs& a) {
   auto type = parse_key_type(a.type);
   if (!type) return out.failure(type.status());
   auto message = decode_hex_arg("--message-hex", a.message_hex);
   if (!message) return out.failure(message.status());
-  const Status verdict = *type == KeyType::ed25519 ? verify_ed25519(a, *message) : verify_secp256k1(a, *message);
+  const Status verdict = *type == KeyType::ed25519 ? verify_ed25519(a, *message)
+                         : *type == KeyType::p256  ? verify_p256(a, *message)
+                                                   : verify_secp256k1(a, *message);
   // Malformed arguments are usage errors (exit 2); a well-formed but wrong signature or key is a verdict (exit 1).
   static const char* const kUsageCodes[] = {"bad_arguments", "bad_hex", "bad_length", "bad_address", "bad_checksum"};
   for (const char* code : kUsageCodes) {
@@ -157,7 +171,9 @@ void register_crypto_commands(CLI::App& app, const Output& out, const NodeOption
     auto* cmd = app.add_subcommand("keygen", "Generate a key file (mode 0600; never overwrites)");
     auto type = std::make_shared<std::string>();
     auto path = std::make_shared<std::string>();
-    cmd->add_option("--type", *type, "ed25519 | secp256k1")->required()->check(CLI::IsMember({"ed25519", "secp256k1"}));
+    cmd->add_option("--type", *type, "ed25519 | secp256k1 | p256 (ES256, for SD-JWT)")
+        ->required()
+        ->check(CLI::IsMember({"ed25519", "secp256k1", "p256"}));
     cmd->add_option("--out", *path, "path of the key file to create")->required();
     cmd->callback([&out, &exit_code, type, path] { exit_code = run_keygen(out, *type, *path); });
   }
@@ -183,7 +199,7 @@ void register_crypto_commands(CLI::App& app, const Output& out, const NodeOption
         "<reason> (exit 1)");
     auto a = std::make_shared<VerifyArgs>();
     // The signature options are checked in the callback, not by CLI11: the ID form does without them.
-    cmd->add_option("--type", a->type, "ed25519 | secp256k1")->check(CLI::IsMember({"ed25519", "secp256k1"}));
+    cmd->add_option("--type", a->type, "ed25519 | secp256k1 | p256")->check(CLI::IsMember({"ed25519", "secp256k1", "p256"}));
     auto* pk = cmd->add_option("--public-key", a->public_key, "public key hex (ed25519: 32 bytes; secp256k1: SEC1)");
     auto* addr = cmd->add_option("--address", a->address, "EIP-55 or lowercase address (secp256k1, by recovery)");
     pk->excludes(addr);

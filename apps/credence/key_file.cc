@@ -30,6 +30,9 @@ std::string serialize(const KeyFile& key) {
   if (const auto* ed = std::get_if<crypto::ed25519::SecretKey>(&key.key)) {
     j["secret_key"] = codec::hex_encode(ed->seed());
     j["public_key"] = codec::hex_encode(ed->public_key().bytes());
+  } else if (const auto* p = std::get_if<crypto::p256::PrivateKey>(&key.key)) {
+    j["secret_key"] = codec::hex_encode(p->bytes());
+    j["public_key"] = codec::hex_encode(p->public_key().uncompressed());
   } else {
     const auto& k = std::get<crypto::secp256k1::PrivateKey>(key.key);
     j["secret_key"] = codec::hex_encode(k.bytes());
@@ -43,22 +46,31 @@ std::string serialize(const KeyFile& key) {
 Result<KeyType> parse_key_type(const std::string& name) {
   if (name == "ed25519") return KeyType::ed25519;
   if (name == "secp256k1") return KeyType::secp256k1;
-  return Status::invalid("bad_key_type", "unknown key type \"" + name + "\" (expected ed25519 or secp256k1)");
+  if (name == "p256") return KeyType::p256;
+  return Status::invalid("bad_key_type", "unknown key type \"" + name + "\" (expected ed25519, secp256k1 or p256)");
 }
 
-const char* key_type_name(KeyType type) { return type == KeyType::ed25519 ? "ed25519" : "secp256k1"; }
+const char* key_type_name(KeyType type) {
+  switch (type) {
+    case KeyType::ed25519: return "ed25519";
+    case KeyType::secp256k1: return "secp256k1";
+    case KeyType::p256: return "p256";
+  }
+  return "?";
+}
 
 std::string KeyFile::public_id() const {
   if (const auto* ed = std::get_if<crypto::ed25519::SecretKey>(&key)) {
     return codec::hex_encode_0x(ed->public_key().bytes());
   }
+  if (const auto* p = std::get_if<crypto::p256::PrivateKey>(&key)) return codec::hex_encode_0x(p->public_key().uncompressed());
   return crypto::secp256k1::eip55_encode(std::get<crypto::secp256k1::PrivateKey>(key).public_key().address());
 }
 
 Result<KeyFile> create_key_file(const std::string& path, KeyType type, crypto::RandomSource& random) {
-  KeyFile key = type == KeyType::ed25519
-                    ? KeyFile{crypto::ed25519::SecretKey::generate(random)}
-                    : KeyFile{crypto::secp256k1::PrivateKey::generate(random)};
+  KeyFile key = type == KeyType::ed25519     ? KeyFile{crypto::ed25519::SecretKey::generate(random)}
+                 : type == KeyType::p256      ? KeyFile{crypto::p256::PrivateKey::generate(random)}
+                                              : KeyFile{crypto::secp256k1::PrivateKey::generate(random)};
   // O_EXCL: never overwrite an existing key; 0600 from the first byte written.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
@@ -123,6 +135,16 @@ Result<KeyFile> read_key_file(const std::string& path) {
     auto key = crypto::ed25519::SecretKey::from_seed(secret_bytes.view());
     if (key.public_key().bytes() != *stored) return bad(path, "public_key does not match secret_key");
     return KeyFile{std::move(key)};
+  }
+  if (*type == KeyType::p256) {
+    auto stored = reader->hex("public_key");
+    if (!stored) return bad(path, stored.status().to_string());
+    CREDENCE_RETURN_IF_ERROR(reader->finish().with_context(path));
+    auto key = crypto::p256::PrivateKey::from_bytes(secret_bytes.view());
+    if (!key) return bad(path, key.status().to_string());
+    const auto point = key->public_key().uncompressed();
+    if (*stored != Bytes(point.begin(), point.end())) return bad(path, "public_key does not match secret_key");
+    return KeyFile{std::move(*key)};
   }
   auto stored = reader->string("address");
   if (!stored) return bad(path, stored.status().to_string());

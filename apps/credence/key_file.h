@@ -1,7 +1,9 @@
 // Key files of the `credence` CLI (format in docs/cli.md "Key files").
 //
 // A key file is a small JSON object — {"type":"ed25519","secret_key":"<seed hex>","public_key":"<hex>"} or
-// {"type":"secp256k1","secret_key":"<hex>","address":"0x<EIP-55>"} — created with mode 0600 and never overwritten.
+// {"type":"secp256k1","secret_key":"<hex>","address":"0x<EIP-55>"} or
+// {"type":"p256","secret_key":"<hex>","public_key":"<uncompressed SEC1 hex>"} (ES256 keys for SD-JWT) — created with
+// mode 0600 and never overwritten.
 // Reading checks the type, the secret and that the stored public part matches the secret, and refuses files that
 // group or others can read. The secret is wiped from memory when the KeyFile is destroyed.
 #pragma once
@@ -11,21 +13,22 @@
 #include <variant>
 
 #include "credence/crypto/ed25519.h"
+#include "credence/crypto/p256.h"
 #include "credence/crypto/secp256k1.h"
 #include "credence/status.h"
 
 namespace credence::cli {
 
-enum class KeyType { ed25519, secp256k1 };
+enum class KeyType { ed25519, secp256k1, p256 };
 
 Result<KeyType> parse_key_type(const std::string& name);
 const char* key_type_name(KeyType type);
 
 struct KeyFile {
-  std::variant<crypto::ed25519::SecretKey, crypto::secp256k1::PrivateKey> key;
+  std::variant<crypto::ed25519::SecretKey, crypto::secp256k1::PrivateKey, crypto::p256::PrivateKey> key;
 
-  [[nodiscard]] KeyType type() const { return key.index() == 0 ? KeyType::ed25519 : KeyType::secp256k1; }
-  // Public key hex (ed25519) or EIP-55 address (secp256k1), 0x-prefixed.
+  [[nodiscard]] KeyType type() const { return static_cast<KeyType>(key.index()); }  // variant order = enum order
+  // Public key hex (ed25519; p256: uncompressed SEC1 point) or EIP-55 address (secp256k1), 0x-prefixed.
   [[nodiscard]] std::string public_id() const;
 };
 

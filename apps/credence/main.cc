@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   register_certificate_commands(app, out, exit_code);
   register_certificate_request_command(app, out, node, exit_code);
   register_committee_commands(app, out, exit_code);
+  register_eas_commands(app, out, exit_code);
+  register_sdjwt_commands(app, out, exit_code);
+  register_vc_commands(app, out, exit_code);
   register_node_commands(app, out, node, exit_code);
 
   if (const auto init = credence::crypto::initialize(); !init.is_ok()) {
