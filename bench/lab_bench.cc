@@ -1,8 +1,9 @@
 // Scale of the stress lab (docs/lab.md "Scale"): wall time and events per second of credence-lab's engine for
 // --requests verification requests (default 1,000,000) with a --members-member committee (default 100, threshold
-// --threshold, default 67; --silent and --malicious faulty members, default none) in modeled crypto mode, one core; then the same small scenario in modeled and real crypto
-// side by side (the ratio is what modeled mode saves); then the headline results of the reference scenarios in
-// --scenarios (default lab/scenarios) at --seed.
+// --threshold, default 67; --silent and --malicious faulty members, default none) in modeled crypto mode, one core,
+// verdicts batched as the node does (--batch-window seconds, default 0.002; --max-batch, default 256); then the same
+// small scenario in modeled and real crypto side by side (the ratio is what modeled mode saves); then the headline
+// results of the reference scenarios in --scenarios (default lab/scenarios) at --seed.
 // Not Google Benchmark: one long run is the figure. CTest smoke-runs 2,000 requests with a 20-of-30 committee.
 // Run: build/release/bench/lab_bench (a release build for figures worth quoting).
 #include <CLI/CLI.hpp>
@@ -22,7 +23,8 @@ namespace {
 using namespace credence;
 
 lab::Scenario scale_scenario(std::uint64_t requests, std::uint32_t n, std::uint32_t t, double rate,
-                             std::uint32_t silent, std::uint32_t malicious) {
+                             std::uint32_t silent, std::uint32_t malicious, double batch_window,
+                             std::uint32_t max_batch) {
   lab::Scenario s;
   s.name = "scale";
   s.bucket = 60;
@@ -39,6 +41,8 @@ lab::Scenario scale_scenario(std::uint64_t requests, std::uint32_t n, std::uint3
   s.protocol.n = n;
   s.protocol.t = t;
   s.protocol.request_timeout = 120;
+  s.protocol.batch_window = batch_window;
+  s.protocol.max_batch = max_batch;
   s.members.response = "lognormal";
   s.members.response_mean = 0.4;
   s.members.response_sigma = 0.6;
@@ -73,10 +77,11 @@ Result<lab::RunResult> timed_run(const char* label, const lab::Scenario& s, cons
   const double cpu = thread_cpu_seconds() - cpu0;
   if (!r.ok()) return r;
   const lab::Rates rates = lab::rates(r->overall);
-  std::printf("%-20s requests %8llu  certified %8llu  events %10llu  wall %7.2f s  cpu %7.2f s  events/cpu-s %9.0f"
-              "  requests/cpu-s %7.0f  p50 %.3f s\n",
+  std::printf("%-20s requests %8llu  certified %8llu  sessions %8llu  events %10llu  wall %7.2f s  cpu %7.2f s"
+              "  events/cpu-s %9.0f  requests/cpu-s %7.0f  p50 %.3f s\n",
               label, static_cast<unsigned long long>(r->overall.arrived),
-              static_cast<unsigned long long>(r->overall.certified), static_cast<unsigned long long>(r->events),
+              static_cast<unsigned long long>(r->overall.certified),
+              static_cast<unsigned long long>(r->overall.sessions), static_cast<unsigned long long>(r->events),
               r->wall_seconds, cpu, static_cast<double>(r->events) / cpu,
               static_cast<double>(r->overall.arrived) / cpu, rates.latency_p50 ? *rates.latency_p50 : 0.0);
   std::fflush(stdout);
@@ -96,6 +101,9 @@ int main(int argc, char** argv) {
   bool skip_real = false;
   std::uint32_t silent = 0;
   std::uint32_t malicious = 0;
+  const lab::Protocol defaults;
+  double batch_window = defaults.batch_window;
+  std::uint32_t max_batch = defaults.max_batch;
   app.add_option("--requests", requests, "Verification requests in the scale run");
   app.add_option("--members", members, "Committee size n");
   app.add_option("--threshold", threshold, "Signing threshold t");
@@ -105,6 +113,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-real", skip_real, "Skip the modeled-vs-real comparison");
   app.add_option("--silent", silent, "Members that commit but never answer a session (scale run)");
   app.add_option("--malicious", malicious, "Members that answer with invalid shares (scale run)");
+  app.add_option("--batch-window", batch_window, "Seconds a request waits for others to share its signing (scale run)")
+      ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--max-batch", max_batch, "Statements per verdict batch (scale run)")->check(CLI::Range(1, 65536));
   CLI11_PARSE(app, argc, argv);
   if (!crypto::initialize().is_ok()) {
     std::fprintf(stderr, "lab_bench: crypto self-test failed\n");
@@ -113,13 +124,14 @@ int main(int argc, char** argv) {
 
   // 1. Scale: modeled crypto, committee only.
   {
-    const lab::Scenario s = scale_scenario(requests, members, threshold, rate, silent, malicious);
+    const lab::Scenario s =
+        scale_scenario(requests, members, threshold, rate, silent, malicious, batch_window, max_batch);
     lab::RunOptions o;
     o.seed = seed;
     o.ledger = false;
     std::printf("scale: %u-of-%u committee (%u silent, %u malicious), modeled crypto, %.0f requests/s simulated for "
-                "%.0f s\n",
-                threshold, members, silent, malicious, rate, s.duration());
+                "%.0f s, batch window %g s, max batch %u\n",
+                threshold, members, silent, malicious, rate, s.duration(), batch_window, max_batch);
     auto r = timed_run("scale (modeled)", s, o);
     if (!r.ok()) {
       std::fprintf(stderr, "lab_bench: %s\n", r.status().to_string().c_str());
@@ -129,7 +141,7 @@ int main(int argc, char** argv) {
 
   // 2. Modeled vs real crypto on the same small run, side by side: same outcomes, different cost.
   if (!skip_real) {
-    const lab::Scenario s = scale_scenario(500, 15, 10, 20, 1, 1);
+    const lab::Scenario s = scale_scenario(500, 15, 10, 20, 1, 1, defaults.batch_window, defaults.max_batch);
     lab::RunOptions o;
     o.seed = seed;
     o.ledger = false;

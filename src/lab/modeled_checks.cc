@@ -68,8 +68,10 @@ class ModeledChecks final : public roast::SessionChecks {
   std::unique_ptr<Prepared> prepare(const threshold::PublicKeyPackage& /*key*/,
                                     const threshold::SigningPackage& package) const override {
     std::vector<SigningCommitment> sorted = package.commitments;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const SigningCommitment& a, const SigningCommitment& b) { return a.identifier < b.identifier; });
+    const auto by_id = [](const SigningCommitment& a, const SigningCommitment& b) {
+      return a.identifier < b.identifier;
+    };
+    if (!std::is_sorted(sorted.begin(), sorted.end(), by_id)) std::sort(sorted.begin(), sorted.end(), by_id);
     return std::make_unique<ModeledPrepared>(std::move(sorted));
   }
 };

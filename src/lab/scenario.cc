@@ -232,7 +232,8 @@ Status parse_partition(const toml::table& t, std::size_t index, Partition& p) {
 Status parse_protocol(const toml::table& t, Protocol& p) {
   Reader r(t, "protocol");
   CREDENCE_RETURN_IF_ERROR(r.only({"n", "t", "request_timeout", "fee_base", "fee_rate", "liability_share",
-                                   "collateral_ratio", "dispute_window", "checkpoint_interval"}));
+                                   "collateral_ratio", "dispute_window", "checkpoint_interval", "batch_window",
+                                   "max_batch"}));
   CREDENCE_RETURN_IF_ERROR(r.integer("n", 2, kMaxMembers, p.n));
   CREDENCE_RETURN_IF_ERROR(r.integer("t", 2, kMaxMembers, p.t));
   CREDENCE_RETURN_IF_ERROR(r.number("request_timeout", 0.001, 1e9, p.request_timeout));
@@ -241,7 +242,9 @@ Status parse_protocol(const toml::table& t, Protocol& p) {
   CREDENCE_RETURN_IF_ERROR(r.number("liability_share", 0, 100, p.liability_share));
   CREDENCE_RETURN_IF_ERROR(r.number("collateral_ratio", 0, 100, p.collateral_ratio));
   CREDENCE_RETURN_IF_ERROR(r.number("dispute_window", 0, 1e9, p.dispute_window));
-  return r.number("checkpoint_interval", 0.001, 1e6, p.checkpoint_interval);
+  CREDENCE_RETURN_IF_ERROR(r.number("checkpoint_interval", 0.001, 1e6, p.checkpoint_interval));
+  CREDENCE_RETURN_IF_ERROR(r.number("batch_window", 0, 10, p.batch_window));
+  return r.integer("max_batch", 1, 65536, p.max_batch);
 }
 
 Status parse_underwriting(const toml::table& t, Underwriting& u) {

@@ -22,6 +22,8 @@ TEST(LabScenario, MinimalScenarioTakesTheDefaults) {
   EXPECT_DOUBLE_EQ(s->duration(), 60);
   EXPECT_EQ(s->protocol.n, 10u);
   EXPECT_EQ(s->protocol.t, 7u);
+  EXPECT_DOUBLE_EQ(s->protocol.batch_window, 0.002);  // the node's batch_window_ms = 2 …
+  EXPECT_EQ(s->protocol.max_batch, 256u);             // … and max_batch
   EXPECT_FALSE(s->underwriting.enabled);
 }
 
@@ -43,6 +45,8 @@ request_rate = 3
 [protocol]
 n = 5
 t = 3
+batch_window = 0.25
+max_batch = 16
 [underwriting]
 enabled = true
 capacity = 1e6
@@ -58,6 +62,8 @@ last_member = 2
   EXPECT_DOUBLE_EQ(s->phases[0].price.at(0.5), 0.75);
   EXPECT_DOUBLE_EQ(s->phases[0].capital_cost.end, 0.1);
   EXPECT_DOUBLE_EQ(s->phases[1].volatility.end, 1.0);
+  EXPECT_DOUBLE_EQ(s->protocol.batch_window, 0.25);
+  EXPECT_EQ(s->protocol.max_batch, 16u);
   EXPECT_DOUBLE_EQ(s->phases[1].request_rate, 3);
   EXPECT_TRUE(s->underwriting.enabled);
   EXPECT_DOUBLE_EQ(s->underwriting.capacity, 1e6);
@@ -81,6 +87,8 @@ TEST(LabScenario, BadInputIsNamed) {
   expect_bad(std::string(kMinimal) + "[bogus]\n", "bad_scenario", "bogus: unknown table");
   expect_bad(std::string(kMinimal) + "[protocol]\nn = \"ten\"\n", "bad_scenario", "protocol.n: expected an integer");
   expect_bad(std::string(kMinimal) + "[network]\nloss = 1.5\n", "bad_scenario", "network.loss: must be in");
+  expect_bad(std::string(kMinimal) + "[protocol]\nbatch_window = 11\n", "bad_scenario", "protocol.batch_window");
+  expect_bad(std::string(kMinimal) + "[protocol]\nmax_batch = 0\n", "bad_scenario", "protocol.max_batch");
   expect_bad(std::string(kMinimal) + "[network]\nloss = nan\n", "bad_scenario", "network.loss: must be finite");
   expect_bad(std::string(kMinimal) + "[members]\nresponse = \"gamma\"\n", "bad_scenario", "members.response");
   expect_bad(std::string(kMinimal) + "[claimants]\nrisk_mix = [0.5, 0.2, 0.2]\n", "bad_scenario", "must sum to 1");

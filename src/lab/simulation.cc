@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -66,7 +67,17 @@ Micros to_us(double seconds) {
 }
 double to_s(Micros us) { return static_cast<double>(us) * 1e-6; }
 
-enum class Kind : std::uint8_t { arrival, deliver, timeout, block, bucket_end, issuer, revocation, holder };
+enum class Kind : std::uint8_t {
+  arrival,
+  deliver,
+  timeout,
+  block,
+  bucket_end,
+  issuer,
+  revocation,
+  holder,
+  batch_close
+};
 
 struct Event {
   Micros time = 0;
@@ -78,32 +89,53 @@ struct Later {
   bool operator()(const Event& a, const Event& b) const { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
 };
 
-// A message on its way to a request's coordinator.
+// A message on its way to a batch's coordinator: the heap orders small entries (time, sequence, slot); the message
+// waits in its slot of the batch's message pool.
 struct Delivery {
   Micros time = 0;
-  std::uint64_t seq = 0;
-  Identifier member = 0;
-  roast::SignerMessage message;
+  std::uint32_t seq = 0;
+  std::uint32_t slot = 0;
 };
 struct DeliveryLater {
   bool operator()(const Delivery& a, const Delivery& b) const {
     return a.time != b.time ? a.time > b.time : a.seq > b.seq;
   }
 };
+struct InFlight {
+  Identifier member = 0;
+  roast::SignerMessage message;
+};
 
-struct Active {
+// An in-protocol request waiting for its certificate.
+struct Request {
   RequestOutcome outcome;
   std::size_t bucket = 0;
   std::size_t phase = 0;
   Micros arrival = 0;
   Micros deadline = 0;
   Micros guarantee = kNever;  // underwriter's provisional guarantee
-  Bytes coordinator_message;  // the certificate being signed
+  double stress = 0;          // at arrival: what the members weigh the request with
+  double capital_cost = 0;
+  std::uint64_t batch = 0;
+};
+
+// A verdict batch (docs/certificates.md "Batches"): the requests that share one signing, one coordinator.
+struct Batch {
+  std::uint64_t key = 0;                // index of its first request: keys the batch's network and member draws
+  std::vector<std::uint64_t> requests;  // in arrival order (the order of the batch's leaves)
+  std::size_t open = 0;                 // requests neither certified nor timed out
+  bool closed = false;                  // the sign request went out
+  std::size_t bucket = 0;               // of its first request: sessions, messages and exclusions count there
+  std::size_t phase = 0;
+  std::uint32_t sessions = 0;
+  Bytes coordinator_message;  // encode_batch_message over the statements' root
   std::optional<roast::Coordinator> coordinator;
-  std::vector<Delivery> pending;  // a min-heap (DeliveryLater)
-  Micros scheduled = kNever;      // time of this request's live entry in the global queue
-  std::uint64_t delivery_seq = 0;
-  std::vector<std::uint32_t> commit_counter;           // per member: commitments made for this request
+  std::vector<Delivery> pending;          // a min-heap (DeliveryLater)
+  std::vector<InFlight> in_flight;        // the pending messages, by slot
+  std::vector<std::uint32_t> free_slots;  // slots of in_flight delivered already
+  Micros scheduled = kNever;              // time of this batch's live entry in the global queue
+  std::uint32_t delivery_seq = 0;
+  std::vector<std::uint32_t> commit_counter;            // per member: commitments made for this batch
   std::vector<std::unique_ptr<roast::Signer>> signers;  // real mode: per member (index id − 1)
   std::unique_ptr<crypto::DeterministicRandom> nonces;  // real mode
   std::size_t malicious_seen = 0;
@@ -164,12 +196,16 @@ class Simulation {
 
   // ---- scheduling
   void push(Micros time, Kind kind, std::uint64_t id) { queue_.push(Event{time, next_seq_++, kind, id}); }
-  void schedule_request(Active& a, std::uint64_t index);
-  void add_delivery(Active& a, std::uint64_t index, Micros time, Identifier member, roast::SignerMessage message);
+  // Timeouts come in arrival order with one constant delay: a FIFO beside the heap keeps them out of it.
+  void push_timeout(Micros time, std::uint64_t id);
+  bool pop_event(Event& ev);
+  void schedule_batch(Batch& b, std::uint64_t id);
+  void add_delivery(Batch& b, std::uint64_t id, Micros time, Identifier member, roast::SignerMessage message);
 
   // ---- handlers
   Status on_arrival(Micros now);
-  Status on_deliver(Micros now, std::uint64_t index);
+  Status on_deliver(Micros now, std::uint64_t id);
+  Status on_batch_close(Micros now, std::uint64_t id);
   void on_timeout(std::uint64_t index);
   Status on_block(Micros now);
   Status on_bucket_end(Micros now, std::size_t bucket);
@@ -181,18 +217,20 @@ class Simulation {
   double response_time(std::uint64_t request, Identifier m, std::uint32_t hop, double stress) const;
   double latency(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop) const;
   bool lost(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop, Micros at) const;
-  bool participates(std::uint64_t request, Identifier m, const Active& a, const Exogenous& e) const;
-  Result<roast::SignerMessage> member_commit(Active& a, std::uint64_t index, Identifier m);
-  Result<std::optional<roast::SignerMessage>> member_answer(Active& a, std::uint64_t index, Identifier m,
-                                                            const roast::SessionRequest& request);
-  Status start_sessions(Active& a, std::uint64_t index, Micros now, const std::vector<roast::SessionRequest>& out);
-  void finish(std::uint64_t index, bool certified, Micros at);
+  double payoff(std::uint64_t request, Identifier m, const Request& r) const;
+  Result<roast::SignerMessage> member_commit(Batch& b, Identifier m);
+  Result<std::optional<roast::SignerMessage>> member_answer(Batch& b, Identifier m,
+                                                            const roast::SessionRequest& request,
+                                                            const threshold::SigningCommitment& own);
+  Status start_sessions(Batch& b, std::uint64_t id, Micros now, const std::vector<roast::SessionRequest>& out);
+  void finish(std::uint64_t index, bool certified, Micros at, const Batch* batch);
+  void certify_batch(std::uint64_t id, Micros at);
   double estimated_late_probability(Micros now, double deadline_seconds) const;
 
   // ---- ledger
   Result<bool> apply(const core::Transaction& tx, std::size_t account, Micros now);
   Result<std::uint64_t> native_balance(const core::AccountId& account) const;
-  Result<Bytes> certificate_message(const Active& a, std::uint64_t index, Micros now);
+  Result<Bytes> batch_message(const Batch& b, Micros now);
 
   // ---- metrics
   template <typename F>
@@ -211,6 +249,7 @@ class Simulation {
   Micros end_ = 0;
 
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::deque<Event> timeouts_;  // non-decreasing times
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_ = 0;
   Rng arrivals_{0};
@@ -222,8 +261,23 @@ class Simulation {
   threshold::PublicKeyPackage public_key_;
   std::vector<threshold::KeyPackage> key_packages_;  // real mode
   std::shared_ptr<const roast::SessionChecks> checks_;
-  std::unordered_map<std::uint64_t, Active> active_;
+  std::unordered_map<std::uint64_t, Request> active_;  // in-protocol requests not yet certified or timed out
+  // Open batches by id (ids are consecutive; batches end in any order): batches_[id − batch_base_], null once done.
+  std::deque<std::unique_ptr<Batch>> batches_;
+  std::uint64_t batch_base_ = 0;
+  Batch* find_batch(std::uint64_t id) {
+    return id >= batch_base_ && id - batch_base_ < batches_.size() ? batches_[id - batch_base_].get() : nullptr;
+  }
+  void erase_batch(std::uint64_t id) {
+    batches_[id - batch_base_].reset();
+    while (!batches_.empty() && batches_.front() == nullptr) {
+      batches_.pop_front();
+      ++batch_base_;
+    }
+  }
   std::uint64_t next_request_ = 0;
+  std::uint64_t next_batch_ = 0;
+  std::optional<std::uint64_t> open_batch_;  // the batch collecting requests (its window not yet over)
 
   // claimants' estimate: (completion time, latency) of the last in-protocol outcomes (latency +inf for timeouts)
   std::vector<std::pair<Micros, double>> recent_;
@@ -421,57 +475,56 @@ bool Simulation::lost(Stream stream, std::uint64_t request, Identifier m, std::u
   return keyed_unit(seed_, stream, request, (std::uint64_t{m} << 20) | hop) < s_.network.loss;
 }
 
-// docs/lab.md "Committee members": fee − expected liability − capital cost of the bond ≥ 0.
-bool Simulation::participates(std::uint64_t request, Identifier m, const Active& a, const Exogenous& e) const {
-  if (s_.members.cooperative) return true;
+// docs/lab.md "Committee members": fee − expected liability − capital cost of the bond, for one statement, with the
+// stress and capital cost of the request's arrival.
+double Simulation::payoff(std::uint64_t request, Identifier m, const Request& r) const {
   const Protocol& p = s_.protocol;
   const double t = p.t;
-  const double value = a.outcome.value;
+  const double value = r.outcome.value;
   const double fee = (p.fee_base + p.fee_rate * value) / t;
-  const double noise =
-      std::exp(s_.members.idiosyncratic_sigma * standard_normal_from_unit(keyed_unit(seed_, kIdiosyncratic, request, m)));
-  const double liability = s_.claimants.fault_probability[a.outcome.risk_class] * value * p.liability_share / t *
-                           (1 + s_.members.risk_aversion * e.stress) * noise;
-  const double capital = p.collateral_ratio * value / t * e.capital_cost * p.dispute_window / kYear;
-  return fee - liability - capital >= 0;
+  const double noise = std::exp(s_.members.idiosyncratic_sigma *
+                                standard_normal_from_unit(keyed_unit(seed_, kIdiosyncratic, request, m)));
+  const double liability = s_.claimants.fault_probability[r.outcome.risk_class] * value * p.liability_share / t *
+                           (1 + s_.members.risk_aversion * r.stress) * noise;
+  const double capital = p.collateral_ratio * value / t * r.capital_cost * p.dispute_window / kYear;
+  return fee - liability - capital;
 }
 
-Result<roast::SignerMessage> Simulation::member_commit(Active& a, std::uint64_t index, Identifier m) {
+Result<roast::SignerMessage> Simulation::member_commit(Batch& b, Identifier m) {
   if (o_.crypto == CryptoMode::real) {
-    auto& signer = a.signers[m - 1];
+    auto& signer = b.signers[m - 1];
     if (!signer) {
       const threshold::KeyPackage& k = key_packages_[m - 1];
       threshold::KeyPackage copy{k.suite, k.identifier, threshold::SecretScalar(k.signing_share.view()),
                                  k.verifying_share, k.group_public_key, k.min_signers};
-      signer = std::make_unique<roast::Signer>(std::move(copy), a.coordinator_message);
+      signer = std::make_unique<roast::Signer>(std::move(copy), b.coordinator_message);
     }
-    return signer->start(*a.nonces);
+    return signer->start(*b.nonces);
   }
   roast::SignerMessage msg;
   msg.sender = m;
-  msg.next_commitment = modeled_commitment(seed_, index, m, a.commit_counter[m - 1]++);
+  msg.next_commitment = modeled_commitment(seed_, b.key, m, b.commit_counter[m - 1]++);
   return msg;
 }
 
-Result<std::optional<roast::SignerMessage>> Simulation::member_answer(Active& a, std::uint64_t index, Identifier m,
-                                                                      const roast::SessionRequest& request) {
+// `own` is the member's commitment in `request`.
+Result<std::optional<roast::SignerMessage>> Simulation::member_answer(Batch& b, Identifier m,
+                                                                      const roast::SessionRequest& request,
+                                                                      const threshold::SigningCommitment& own) {
   const Members& ms = s_.members;
   const bool silent = m <= ms.silent;
   const bool malicious = !silent && m <= ms.silent + ms.malicious;
   if (silent) return std::optional<roast::SignerMessage>();
   roast::SignerMessage msg;
   if (o_.crypto == CryptoMode::real) {
-    auto answered = a.signers[m - 1]->on_request(request, *a.nonces);
+    auto answered = b.signers[m - 1]->on_request(request, *b.nonces);
     if (!answered.ok()) return answered.status();
     msg = std::move(*answered);
   } else {
     msg.sender = m;
     msg.session_id = request.session_id;
-    const auto own = std::find_if(request.package.commitments.begin(), request.package.commitments.end(),
-                                  [m](const threshold::SigningCommitment& c) { return c.identifier == m; });
-    if (own == request.package.commitments.end()) return Status::error("lab_invariant", "member not in session");
-    msg.share = modeled_share(*own);
-    msg.next_commitment = modeled_commitment(seed_, index, m, a.commit_counter[m - 1]++);
+    msg.share = modeled_share(own);
+    msg.next_commitment = modeled_commitment(seed_, b.key, m, b.commit_counter[m - 1]++);
   }
   if (malicious) (*msg.share)[0] ^= 1;  // an invalid share: the coordinator's check must catch it
   return std::optional<roast::SignerMessage>(std::move(msg));
@@ -491,45 +544,84 @@ double Simulation::estimated_late_probability(Micros now, double deadline_second
 
 // ---------------------------------------------------------------------------------------------- requests
 
-void Simulation::schedule_request(Active& a, std::uint64_t index) {
-  if (a.pending.empty()) return;
-  const Micros first = a.pending.front().time;
-  if (first < a.scheduled) {
-    a.scheduled = first;
-    push(first, Kind::deliver, index);
+void Simulation::push_timeout(Micros time, std::uint64_t id) {
+  if (!timeouts_.empty() && time < timeouts_.back().time) {
+    push(time, Kind::timeout, id);  // out of order (cannot happen with one constant timeout): the heap keeps order
+    return;
+  }
+  timeouts_.push_back(Event{time, next_seq_++, Kind::timeout, id});
+}
+
+// The next event in (time, sequence) order from the heap and the timeout FIFO.
+bool Simulation::pop_event(Event& ev) {
+  const bool heap = !queue_.empty();
+  const bool fifo = !timeouts_.empty();
+  if (!heap && !fifo) return false;
+  if (fifo && (!heap || Later{}(queue_.top(), timeouts_.front()))) {
+    ev = timeouts_.front();
+    timeouts_.pop_front();
+    return true;
+  }
+  ev = queue_.top();
+  queue_.pop();
+  return true;
+}
+
+void Simulation::schedule_batch(Batch& b, std::uint64_t id) {
+  if (b.pending.empty()) return;
+  const Micros first = b.pending.front().time;
+  if (first < b.scheduled) {
+    b.scheduled = first;
+    push(first, Kind::deliver, id);
   }
 }
 
-void Simulation::add_delivery(Active& a, std::uint64_t index, Micros time, Identifier member,
+void Simulation::add_delivery(Batch& b, std::uint64_t id, Micros time, Identifier member,
                               roast::SignerMessage message) {
-  a.pending.push_back(Delivery{time, a.delivery_seq++, member, std::move(message)});
-  std::push_heap(a.pending.begin(), a.pending.end(), DeliveryLater{});
-  schedule_request(a, index);
+  std::uint32_t slot = 0;
+  if (b.free_slots.empty()) {
+    slot = static_cast<std::uint32_t>(b.in_flight.size());
+    b.in_flight.push_back(InFlight{member, std::move(message)});
+  } else {
+    slot = b.free_slots.back();
+    b.free_slots.pop_back();
+    b.in_flight[slot] = InFlight{member, std::move(message)};
+  }
+  b.pending.push_back(Delivery{time, b.delivery_seq++, slot});
+  std::push_heap(b.pending.begin(), b.pending.end(), DeliveryLater{});
+  schedule_batch(b, id);
 }
 
-Result<Bytes> Simulation::certificate_message(const Active& a, std::uint64_t index, Micros now) {
-  // The committee signs a verdict batch of one statement (core/certificate.h, docs/certificates.md): the same
-  // message a certificate of the protocol carries.
-  core::VerdictStatement st;
-  st.chain_id = kChainId;
-  st.valid = true;
-  if (ledger_ && !issued_.empty()) {
-    const std::size_t pick = keyed_u64(seed_, kPick, index) % issued_.size();
-    st.attestation = issued_[pick].id;
-    auto v = core::verify_attestation(ledger_->view(), st.attestation, block_.time);
-    if (!v.ok()) return v.status();
-    st.valid = v->valid();
-    for (const auto& reason : v->reasons) st.reasons.push_back(reason.code);
-    st.state_root = map_->root();
-  } else {
-    const std::uint64_t x = keyed_u64(seed_, kPick, index);
-    std::memcpy(st.attestation.data(), &x, sizeof x);
+Result<Bytes> Simulation::batch_message(const Batch& b, Micros now) {
+  // The committee signs a verdict batch (core/certificate.h, docs/certificates.md): one statement per request,
+  // evaluated when the batch closes on one view of the ledger, as the node's certifier does; the message is what
+  // every certificate of the batch carries.
+  std::vector<Hash256> leaves;
+  leaves.reserve(b.requests.size());
+  for (const std::uint64_t index : b.requests) {
+    const Request& r = active_.at(index);
+    core::VerdictStatement st;
+    st.chain_id = kChainId;
+    st.valid = true;
+    if (ledger_ && !issued_.empty()) {
+      const std::size_t pick = keyed_u64(seed_, kPick, index) % issued_.size();
+      st.attestation = issued_[pick].id;
+      auto v = core::verify_attestation(ledger_->view(), st.attestation, block_.time);
+      if (!v.ok()) return v.status();
+      st.valid = v->valid();
+      for (const auto& reason : v->reasons) st.reasons.push_back(reason.code);
+      st.state_root = map_->root();
+    } else {
+      const std::uint64_t x = keyed_u64(seed_, kPick, index);
+      std::memcpy(st.attestation.data(), &x, sizeof x);
+    }
+    st.height = block_.height - 1;  // the last committed block
+    st.issued_at = kStartTime + static_cast<std::uint64_t>(to_s(now));
+    st.deadline_ms = kStartTime * 1000 + static_cast<std::uint64_t>(r.deadline / 1000);
+    leaves.push_back(core::statement_leaf(st));
   }
-  st.height = block_.height - 1;  // the last committed block
-  st.issued_at = kStartTime + static_cast<std::uint64_t>(to_s(now));
-  st.deadline_ms = kStartTime * 1000 + static_cast<std::uint64_t>(a.deadline / 1000);
-  const Hash256 leaf = core::statement_leaf(st);
-  return core::encode_batch_message(kChainId, 1, core::batch_root(std::span<const Hash256>(&leaf, 1)));
+  return core::encode_batch_message(kChainId, static_cast<std::uint32_t>(leaves.size()),
+                                    core::batch_root(std::span<const Hash256>(leaves)));
 }
 
 Status Simulation::on_arrival(Micros now) {
@@ -556,7 +648,7 @@ Status Simulation::on_arrival(Micros now) {
     }
   }
 
-  Active a;
+  Request a;
   a.outcome.index = index;
   a.outcome.arrival = t;
   a.outcome.value = c.value_median * std::exp(c.value_sigma * standard_normal_from_unit(keyed_unit(seed_, kValue, index)));
@@ -569,6 +661,8 @@ Status Simulation::on_arrival(Micros now) {
   a.deadline = to_us(a.outcome.deadline);
   a.bucket = bucket_of(now);
   a.phase = e.phase;
+  a.stress = e.stress;
+  a.capital_cost = e.capital_cost;
   const double value = a.outcome.value;
   const bool high = value >= c.high_value;
   count(a.bucket, a.phase, [&](WindowMetrics& w) {
@@ -600,108 +694,185 @@ Status Simulation::on_arrival(Micros now) {
     w.deadlines.push_back(deadline_s);
   });
 
-  CREDENCE_ASSIGN_OR_RETURN(a.coordinator_message, certificate_message(a, index, now));
-  auto coordinator = roast::Coordinator::create(public_key_, a.coordinator_message, checks_);
-  if (!coordinator.ok()) return coordinator.status();
-  a.coordinator.emplace(std::move(*coordinator));
-  a.commit_counter.assign(p.n, 0);
-  if (o_.crypto == CryptoMode::real) {
-    a.signers.resize(p.n);
-    a.nonces = std::make_unique<crypto::DeterministicRandom>(keyed_u64(seed_, kNonces, index));
+  // The request joins the open batch, or opens one: it waits up to batch_window for company, or until max_batch.
+  if (!open_batch_) {
+    const std::uint64_t id = next_batch_++;
+    batches_.push_back(std::make_unique<Batch>());  // id − batch_base_ == batches_.size() − 1
+    Batch& b = *batches_.back();
+    b.key = index;
+    b.bucket = a.bucket;
+    b.phase = a.phase;
+    open_batch_ = id;
+    const Micros window = to_us(p.batch_window);
+    if (window > 0) push(now + window, Kind::batch_close, id);
   }
-  auto [it, inserted] = active_.emplace(index, std::move(a));
-  Active& act = it->second;
+  const std::uint64_t id = *open_batch_;
+  Batch& b = *find_batch(id);
+  a.batch = id;
+  active_.emplace(index, std::move(a));
+  b.requests.push_back(index);
+  ++b.open;
+  push_timeout(now + to_us(p.request_timeout), index);
+  if (b.requests.size() >= p.max_batch || to_us(p.batch_window) == 0) return on_batch_close(now, id);
+  return Status::ok();
+}
 
-  // Members: each decides, and a participant's first message (its commitment) travels back.
+// The batch's window is over (or it is full): its statements are evaluated and the sign request goes to every
+// member; each decides on the whole batch (docs/lab.md "Committee members") and a participant's first message (its
+// commitment) travels back.
+Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
+  Batch* found = find_batch(id);
+  if (found == nullptr || found->closed) return Status::ok();  // closed when it filled up, or every request timed out
+  Batch& b = *found;
+  b.closed = true;
+  if (open_batch_ == id) open_batch_.reset();
+  // Requests that timed out while the batch was open leave it (only when batch_window ≥ request_timeout).
+  b.requests.erase(std::remove_if(b.requests.begin(), b.requests.end(),
+                                  [&](std::uint64_t index) { return active_.count(index) == 0; }),
+                   b.requests.end());
+  if (b.requests.empty()) {
+    erase_batch(id);
+    return Status::ok();
+  }
+  const Protocol& p = s_.protocol;
+  CREDENCE_ASSIGN_OR_RETURN(b.coordinator_message, batch_message(b, now));
+  auto coordinator = roast::Coordinator::create(public_key_, b.coordinator_message, checks_);
+  if (!coordinator.ok()) return coordinator.status();
+  b.coordinator.emplace(std::move(*coordinator));
+  b.commit_counter.assign(p.n, 0);
+  b.pending.reserve(p.n);
+  b.in_flight.reserve(p.n);
+  if (o_.crypto == CryptoMode::real) {
+    b.signers.resize(p.n);
+    b.nonces = std::make_unique<crypto::DeterministicRandom>(keyed_u64(seed_, kNonces, b.key));
+  }
+  std::vector<const Request*> requests;
+  requests.reserve(b.requests.size());
+  for (const std::uint64_t index : b.requests) requests.push_back(&active_.at(index));
+
   const Members& ms = s_.members;
   for (Identifier m = 1; m <= p.n; ++m) {
     const bool faulty = m <= ms.silent + ms.malicious;
     bool join = true;
     if (!faulty) {
-      join = participates(index, m, act, e);
-      const auto rc = static_cast<std::size_t>(act.outcome.risk_class);
-      count(act.bucket, act.phase, [&](WindowMetrics& w) {
-        ++w.decisions;
-        ++w.class_decisions[rc];
-        if (join) {
-          ++w.participations;
-          ++w.class_participations[rc];
-        }
-      });
+      // Signing is all or nothing: a member signs the batch when its payoff over every statement is ≥ 0 (for a
+      // batch of one, the statement's own payoff).
+      if (!ms.cooperative) {
+        double sum = 0;
+        for (std::size_t i = 0; i < requests.size(); ++i) sum += payoff(b.requests[i], m, *requests[i]);
+        join = sum >= 0;
+      }
+      for (const Request* r : requests) {
+        const auto rc = static_cast<std::size_t>(r->outcome.risk_class);
+        count(r->bucket, r->phase, [&](WindowMetrics& w) {
+          ++w.decisions;
+          ++w.class_decisions[rc];
+          if (join) {
+            ++w.participations;
+            ++w.class_participations[rc];
+          }
+        });
+      }
     }
     if (!join) continue;
-    if (lost(kLossOut, index, m, 0, now)) continue;
-    const Micros received = now + to_us(latency(kNetOut, index, m, 0));
-    const Micros sent = received + to_us(response_time(index, m, 0, exogenous_at(s_, to_s(received)).stress));
-    if (lost(kLossBack, index, m, 0, sent)) continue;
-    CREDENCE_ASSIGN_OR_RETURN(roast::SignerMessage msg, member_commit(act, index, m));
-    add_delivery(act, index, sent + to_us(latency(kNetBack, index, m, 0)), m, std::move(msg));
+    if (lost(kLossOut, b.key, m, 0, now)) continue;
+    const Micros received = now + to_us(latency(kNetOut, b.key, m, 0));
+    const Micros sent = received + to_us(response_time(b.key, m, 0, exogenous_at(s_, to_s(received)).stress));
+    if (lost(kLossBack, b.key, m, 0, sent)) continue;
+    CREDENCE_ASSIGN_OR_RETURN(roast::SignerMessage msg, member_commit(b, m));
+    add_delivery(b, id, sent + to_us(latency(kNetBack, b.key, m, 0)), m, std::move(msg));
   }
-  push(now + to_us(p.request_timeout), Kind::timeout, index);
   return Status::ok();
 }
 
-Status Simulation::start_sessions(Active& a, std::uint64_t index, Micros now,
+Status Simulation::start_sessions(Batch& b, std::uint64_t id, Micros now,
                                   const std::vector<roast::SessionRequest>& out) {
   const Costs& costs = s_.costs;
   for (const roast::SessionRequest& request : out) {
-    count(a.bucket, a.phase, [](WindowMetrics& w) { ++w.sessions; });
-    ++a.outcome.sessions;
+    count(b.bucket, b.phase, [](WindowMetrics& w) { ++w.sessions; });
+    ++b.sessions;
     const std::uint32_t hop = request.session_id + 1;
     const Micros leaves =
         now + to_us(costs.prepare_us_per_signer * 1e-6 * static_cast<double>(request.package.commitments.size()));
     for (const auto& commitment : request.package.commitments) {
       const Identifier m = commitment.identifier;
-      if (lost(kLossOut, index, m, hop, leaves)) continue;
-      const Micros received = leaves + to_us(latency(kNetOut, index, m, hop));
-      CREDENCE_ASSIGN_OR_RETURN(auto answer, member_answer(a, index, m, request));
+      if (lost(kLossOut, b.key, m, hop, leaves)) continue;
+      const Micros received = leaves + to_us(latency(kNetOut, b.key, m, hop));
+      CREDENCE_ASSIGN_OR_RETURN(auto answer, member_answer(b, m, request, commitment));
       if (!answer) continue;
       // The member deliberated before committing (its response time); answering a session is mechanical: the
       // share's computation only.
       const Micros sent = received + to_us(costs.sign_share_us * 1e-6);
-      if (lost(kLossBack, index, m, hop, sent)) continue;
-      add_delivery(a, index, sent + to_us(latency(kNetBack, index, m, hop)), m, std::move(*answer));
+      if (lost(kLossBack, b.key, m, hop, sent)) continue;
+      add_delivery(b, id, sent + to_us(latency(kNetBack, b.key, m, hop)), m, std::move(*answer));
     }
   }
   return Status::ok();
 }
 
-Status Simulation::on_deliver(Micros now, std::uint64_t index) {
-  const auto it = active_.find(index);
-  if (it == active_.end()) return Status::ok();  // finished or timed out: the event is stale
-  Active& a = it->second;
-  if (now != a.scheduled) return Status::ok();   // superseded by an earlier entry
-  a.scheduled = kNever;
-  while (!a.pending.empty() && a.pending.front().time == now) {
-    std::pop_heap(a.pending.begin(), a.pending.end(), DeliveryLater{});
-    Delivery d = std::move(a.pending.back());
-    a.pending.pop_back();
-    count(a.bucket, a.phase, [](WindowMetrics& w) { ++w.messages; });
-    auto out = a.coordinator->on_message(d.member, d.message);
+Status Simulation::on_deliver(Micros now, std::uint64_t id) {
+  Batch* found = find_batch(id);
+  if (found == nullptr) return Status::ok();  // certified or every request timed out: the event is stale
+  Batch& b = *found;
+  if (now != b.scheduled) return Status::ok();  // superseded by an earlier entry
+  b.scheduled = kNever;
+  while (!b.pending.empty() && b.pending.front().time == now) {
+    std::pop_heap(b.pending.begin(), b.pending.end(), DeliveryLater{});
+    const std::uint32_t slot = b.pending.back().slot;
+    b.pending.pop_back();
+    count(b.bucket, b.phase, [](WindowMetrics& w) { ++w.messages; });
+    auto out = b.coordinator->on_message(b.in_flight[slot].member, b.in_flight[slot].message);
+    b.free_slots.push_back(slot);
     if (!out.ok()) return out.status();
-    const std::size_t malicious = a.coordinator->malicious().size();
-    if (malicious > a.malicious_seen) {
-      const std::size_t added = malicious - a.malicious_seen;
-      count(a.bucket, a.phase, [&](WindowMetrics& w) { w.malicious_detected += added; });
-      a.malicious_seen = malicious;
+    const std::size_t malicious = b.coordinator->malicious().size();
+    if (malicious > b.malicious_seen) {
+      const std::size_t added = malicious - b.malicious_seen;
+      count(b.bucket, b.phase, [&](WindowMetrics& w) { w.malicious_detected += added; });
+      b.malicious_seen = malicious;
     }
-    if (a.coordinator->finished()) {
-      finish(index, true, now + to_us((s_.costs.verify_share_us + s_.costs.aggregate_us) * 1e-6));
+    if (b.coordinator->finished()) {
+      certify_batch(id, now + to_us((s_.costs.verify_share_us + s_.costs.aggregate_us) * 1e-6));
       return Status::ok();
     }
-    CREDENCE_RETURN_IF_ERROR(start_sessions(a, index, now, *out));
+    CREDENCE_RETURN_IF_ERROR(start_sessions(b, id, now, *out));
   }
-  schedule_request(a, index);
+  schedule_batch(b, id);
   return Status::ok();
 }
 
-void Simulation::on_timeout(std::uint64_t index) {
-  if (active_.count(index)) finish(index, false, kNever);
+// Every request of the batch still waiting gets its certificate at `at`; the batch is done.
+void Simulation::certify_batch(std::uint64_t id, Micros at) {
+  const std::unique_ptr<Batch> owned = std::move(batches_[id - batch_base_]);
+  erase_batch(id);
+  const Batch& b = *owned;
+  if (o_.crypto == CryptoMode::real) {
+    // Every certificate must carry a valid Ed25519 signature under the committee's key.
+    const Status ok = threshold::verify_signature(public_key_.suite, public_key_.group_public_key,
+                                                  b.coordinator_message, *b.coordinator->signature());
+    if (!ok.is_ok()) invariant_ = Status::error("lab_invariant", "a certificate does not verify: " + ok.to_string());
+  }
+  for (const std::uint64_t index : b.requests) {
+    if (active_.count(index)) finish(index, true, at, &b);
+  }
 }
 
-void Simulation::finish(std::uint64_t index, bool certified, Micros at) {
+// Each request keeps its own timeout; the batch's coordinator gives up when none of its requests is waiting.
+void Simulation::on_timeout(std::uint64_t index) {
+  const auto it = active_.find(index);
+  if (it == active_.end()) return;
+  const std::uint64_t id = it->second.batch;
+  Batch* b = find_batch(id);
+  finish(index, false, kNever, b);
+  if (b != nullptr && --b->open == 0) {
+    if (open_batch_ == id) open_batch_.reset();
+    erase_batch(id);
+  }
+}
+
+// Latency and lateness are measured per request: its certificate time against its own arrival and deadline.
+void Simulation::finish(std::uint64_t index, bool certified, Micros at, const Batch* batch) {
   auto node = active_.extract(index);
-  Active& a = node.mapped();
+  Request& a = node.mapped();
   const double latency_s = certified ? to_s(at - a.arrival) : kInf;
   const bool late = !certified || at > a.deadline;
   const Micros seen = std::min(a.guarantee, certified ? at : kNever);
@@ -738,18 +909,19 @@ void Simulation::finish(std::uint64_t index, bool certified, Micros at) {
   }
   if (o_.keep_requests) {
     a.outcome.certified = certified;
+    if (batch != nullptr) {
+      a.outcome.sessions = batch->sessions;
+      a.outcome.batch = batch->key;
+      a.outcome.batch_size = static_cast<std::uint32_t>(batch->requests.size());
+    }
     if (certified) {
       a.outcome.certified_at = to_s(at);
-      a.outcome.signers = a.coordinator->signers();
+      a.outcome.signers = batch->coordinator->signers();
     }
-    a.outcome.malicious.assign(a.coordinator->malicious().begin(), a.coordinator->malicious().end());
+    if (batch != nullptr && batch->coordinator) {
+      a.outcome.malicious.assign(batch->coordinator->malicious().begin(), batch->coordinator->malicious().end());
+    }
     kept_.push_back(std::move(a.outcome));
-  }
-  if (certified && o_.crypto == CryptoMode::real) {
-    // Every certificate must be a valid Ed25519 signature under the committee's key.
-    const Status ok = threshold::verify_signature(public_key_.suite, public_key_.group_public_key,
-                                                  a.coordinator_message, *a.coordinator->signature());
-    if (!ok.is_ok()) invariant_ = Status::error("lab_invariant", "a certificate does not verify: " + ok.to_string());
   }
 }
 
@@ -964,9 +1136,8 @@ Result<RunResult> Simulation::run() {
   }
 
   // Requests still open at the end run on until their timeout (their outcomes belong to their arrival windows).
-  while (!queue_.empty()) {
-    const Event ev = queue_.top();
-    queue_.pop();
+  Event ev;
+  while (pop_event(ev)) {
     ++events_;
     switch (ev.kind) {
       case Kind::arrival:
@@ -977,6 +1148,9 @@ Result<RunResult> Simulation::run() {
         break;
       case Kind::timeout:
         on_timeout(ev.id);
+        break;
+      case Kind::batch_close:
+        CREDENCE_RETURN_IF_ERROR(on_batch_close(ev.time, ev.id));
         break;
       case Kind::block:
         CREDENCE_RETURN_IF_ERROR(on_block(ev.time));

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "credence/crypto/self_test.h"
 #include "credence/lab/report.h"
 
@@ -97,7 +100,8 @@ TEST(LabSimulation, MaliciousMembersAreExcludedAndSilentOnesCostSessions) {
   o.keep_requests = true;
   auto r = run(s, o);
   ASSERT_TRUE(r.ok()) << r.status().to_string();
-  std::size_t certified = 0, with_malicious = 0, retried = 0;
+  std::size_t certified = 0, retried = 0;
+  std::set<std::uint64_t> batches_with_malicious;  // exclusions are counted once per batch (one coordinator)
   for (const auto& q : r->requests) {
     if (q.route == RequestOutcome::Route::bypassed) continue;
     if (q.certified) {
@@ -110,13 +114,74 @@ TEST(LabSimulation, MaliciousMembersAreExcludedAndSilentOnesCostSessions) {
       }
     }
     for (const auto m : q.malicious) EXPECT_EQ(m, 2u);  // never an honest member
-    with_malicious += q.malicious.empty() ? std::size_t{0} : std::size_t{1};
+    if (!q.malicious.empty()) batches_with_malicious.insert(q.batch);
     retried += q.sessions > 1 ? std::size_t{1} : std::size_t{0};
   }
   EXPECT_GT(certified, 0u);
-  EXPECT_GT(with_malicious, 0u);
+  EXPECT_GT(batches_with_malicious.size(), 0u);
   EXPECT_GT(retried, 0u);
-  EXPECT_EQ(r->overall.malicious_detected, with_malicious);
+  EXPECT_EQ(r->overall.malicious_detected, batches_with_malicious.size());
+}
+
+// Verdict batches: the requests of a batch share one signing (same signers, same certificate time, one set of
+// sessions), but each is measured against its own arrival and deadline; max_batch caps the batch.
+TEST(LabSimulation, BatchesShareOneSigningAndKeepPerRequestDeadlines) {
+  ASSERT_TRUE(kCrypto);
+  Scenario s = small();
+  s.members.cooperative = true;
+  s.claimants.intermediary_fee_fixed = 1e12;  // nobody bypasses
+  s.claimants.deadline_median = 2;            // tight deadlines: some certificates are late
+  s.protocol.batch_window = 1.5;
+  s.protocol.max_batch = 4;
+  RunOptions o;
+  o.keep_requests = true;
+  auto r = run(s, o);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  std::map<std::uint64_t, std::vector<const RequestOutcome*>> by_batch;
+  std::uint64_t late = 0, certified = 0, sessions = 0;
+  for (const auto& q : r->requests) {
+    ASSERT_NE(q.route, RequestOutcome::Route::bypassed);
+    by_batch[q.batch].push_back(&q);
+    EXPECT_GE(q.batch_size, 1u);
+    EXPECT_LE(q.batch_size, s.protocol.max_batch);
+    if (q.certified) {
+      ++certified;
+      EXPECT_GT(q.certified_at, q.arrival);
+      late += q.certified_at > q.deadline ? std::uint64_t{1} : std::uint64_t{0};
+    }
+  }
+  std::size_t shared = 0;
+  for (const auto& [key, qs] : by_batch) {
+    EXPECT_EQ(qs.front()->index, key);  // a batch is named by its first request
+    EXPECT_LE(qs.size(), s.protocol.max_batch);
+    // The batch's requests arrived within one window of its first one.
+    for (const auto* q : qs) EXPECT_LE(q->arrival - qs.front()->arrival, s.protocol.batch_window + 1e-9);
+    for (const auto* q : qs) {
+      EXPECT_EQ(q->sessions, qs.front()->sessions);
+      if (q->certified && qs.front()->certified) {
+        EXPECT_EQ(q->signers, qs.front()->signers);
+        EXPECT_EQ(q->certified_at, qs.front()->certified_at);
+      }
+    }
+    shared += qs.size() > 1 ? std::size_t{1} : std::size_t{0};
+    sessions += qs.front()->sessions;
+  }
+  EXPECT_GT(shared, 10u);
+  EXPECT_LT(by_batch.size(), r->requests.size());
+  EXPECT_EQ(r->overall.sessions, sessions);
+  EXPECT_EQ(r->overall.certified, certified);
+  EXPECT_EQ(r->overall.certified_late, late);  // lateness per request, not per batch
+  EXPECT_GT(late, 0u);
+  EXPECT_LT(late, certified);
+
+  // With no window every request is signed on its own.
+  s.protocol.batch_window = 0;
+  auto single = run(s, o);
+  ASSERT_TRUE(single.ok());
+  for (const auto& q : single->requests) {
+    EXPECT_EQ(q.batch, q.index);
+    EXPECT_EQ(q.batch_size, 1u);
+  }
 }
 
 TEST(LabSimulation, ClaimantsBypassWhenTheIntermediaryIsCheaper) {

@@ -39,7 +39,8 @@ Scenario committee_only(std::uint32_t n, std::uint32_t t, double duration, doubl
 // cost is the share's computation, here 0). So the latency is the t-th order statistic X_(t:n) of n exponentials:
 //   E[L] = μ·Σ_{i=n−t+1}^{n} 1/i,  Var[L] = μ²·Σ_{i=n−t+1}^{n} 1/i²   (Rényi),
 // and the sample mean of N latencies must be within 4.5 standard errors (two-sided, p ≈ 7e-6 of a false failure).
-// The sample p50 is checked too, against the exact median of X_(t:n) computed by bisection on its CDF.
+// The sample p50 is checked too, against the exact median of X_(t:n) computed by bisection on its CDF. The batch
+// window is 0 (a request does not wait for company), so every request is signed on its own.
 // P(X_(t:n) ≤ x) = Σ_{k=t}^{n} C(n,k)·p^k·(1 − p)^(n−k), p = 1 − e^(−x/μ).
 double order_statistic_cdf(std::uint32_t t, std::uint32_t n, double mu, double x) {
   const double p = 1 - std::exp(-x / mu);
@@ -73,6 +74,7 @@ TEST(LabValidation, CertificationLatencyMatchesTheOrderStatistics) {
     s.members.response_mean = 0.5;
     s.network.latency_median = 0;
     s.costs = {0, 0, 0, 0};
+    s.protocol.batch_window = 0;
     const double mu = s.members.response_mean;
     const double mean = exponential_order_statistic_mean(c.t, c.n, mu);
     const double var = exponential_order_statistic_variance(c.t, c.n, mu);
@@ -272,7 +274,8 @@ TEST(LabValidation, CooperativeAndInstantMeansNothingLate) {
 
 // --crypto modeled and --crypto real give the same protocol-level outcomes on a small scenario: which requests were
 // certified, when, by which members, which members were found malicious, how many sessions it took — and the same
-// summary apart from the crypto field. Only the costs differ.
+// summary apart from the crypto field. Only the costs differ. Twice: with the node's batch window (batches of one,
+// mostly) and with a 2-second window (batches of several statements).
 TEST(LabValidation, ModeledAndRealCryptoAgree) {
   ASSERT_TRUE(kCrypto);
   Scenario s = stressed(1.0);
@@ -288,7 +291,9 @@ TEST(LabValidation, ModeledAndRealCryptoAgree) {
   s.holders.action_rate = 0.2;
   s.issuers.count = 2;
   s.issuers.rate = 0.5;
-  for (const std::uint64_t seed : {kSeeds[0]}) {
+  for (const double window : {Protocol{}.batch_window, 2.0}) {
+    s.protocol.batch_window = window;
+    const std::uint64_t seed = kSeeds[0];
     RunOptions o;
     o.seed = seed;
     o.keep_requests = true;
@@ -300,6 +305,9 @@ TEST(LabValidation, ModeledAndRealCryptoAgree) {
     ASSERT_TRUE(real.ok()) << real.status().to_string();
     ASSERT_EQ(modeled->requests.size(), real->requests.size());
     ASSERT_GT(real->overall.certified, 40u);
+    if (window > 1) {
+      EXPECT_LT(real->overall.sessions * 2, real->overall.in_protocol);  // batches did form
+    }
     EXPECT_GT(real->overall.malicious_detected, 0u);
     for (std::size_t i = 0; i < real->requests.size(); ++i) {
       const auto& m = modeled->requests[i];

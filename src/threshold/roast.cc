@@ -84,68 +84,95 @@ Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message,
     return Status::invalid("invalid_parameters", "need 2 <= t <= n");
   }
   Coordinator c;
-  for (const auto& [id, y] : key.verifying_shares) c.state_[id] = MemberState::silent;
+  const std::size_t n = key.verifying_shares.size();
+  c.ids_.reserve(n);
+  for (const auto& [id, y] : key.verifying_shares) c.ids_.push_back(id);  // the map keeps them sorted
+  c.dense_ = true;
+  for (std::size_t i = 0; i < n; ++i) c.dense_ = c.dense_ && c.ids_[i] == i + 1;
+  c.state_.assign(n, MemberState::silent);
+  c.session_of_.assign(n, kNoSession);
+  c.commitment_.resize(n);
+  c.is_malicious_.assign(n, false);
+  c.responsive_.reserve(key.min_signers);
   c.key_ = std::make_unique<const PublicKeyPackage>(std::move(key));
   c.message_ = std::move(message);
   c.checks_ = std::move(checks);
   return c;
 }
 
-void Coordinator::mark_malicious(Identifier id) {
-  malicious_.insert(id);
-  if (const auto it = session_of_.find(id); it != session_of_.end()) {
-    if (const auto s = sessions_.find(it->second); s != sessions_.end()) s->second.dead = true;
+std::size_t Coordinator::index_of(Identifier id) const {
+  if (dense_) return id >= 1 && id <= ids_.size() ? std::size_t{id} - 1 : kNoMember;
+  const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+  return it != ids_.end() && *it == id ? static_cast<std::size_t>(it - ids_.begin()) : kNoMember;
+}
+
+void Coordinator::mark_malicious(std::size_t member) {
+  malicious_.insert(ids_[member]);
+  is_malicious_[member] = true;
+  if (const std::uint32_t sid = session_of_[member]; sid != kNoSession && sid < sessions_.size()) {
+    sessions_[sid].dead = true;
   }
-  responsive_.erase(std::remove(responsive_.begin(), responsive_.end(), id), responsive_.end());
-  commitment_.erase(id);
-  session_of_.erase(id);
+  responsive_.erase(std::remove(responsive_.begin(), responsive_.end(), member), responsive_.end());
+  session_of_[member] = kNoSession;
 }
 
 Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, const SignerMessage& message) {
   std::vector<SessionRequest> out;
-  const auto st = state_.find(from);
-  if (st == state_.end()) return Status::invalid("unknown_member");
-  if (finished() || failed() || malicious_.count(from)) return out;
+  const std::size_t member = index_of(from);
+  if (member == kNoMember) return Status::invalid("unknown_member");
+  if (finished() || failed() || is_malicious_[member]) return out;
   if (message.sender != from) {
-    mark_malicious(from);
+    mark_malicious(member);
     return out;
   }
-  switch (st->second) {
+  switch (state_[member]) {
     case MemberState::responsive:  // nothing was asked of it: unsolicited
-      mark_malicious(from);
+      mark_malicious(member);
       return out;
     case MemberState::silent:
       if (message.session_id || message.share) {
-        mark_malicious(from);
+        mark_malicious(member);
         return out;
       }
       break;
     case MemberState::in_session: {
-      const std::uint32_t sid = session_of_.at(from);
+      const std::uint32_t sid = session_of_[member];
       if (!message.session_id || *message.session_id != sid || !message.share) {
-        mark_malicious(from);
+        mark_malicious(member);
         return out;
       }
-      const auto found = sessions_.find(sid);
-      if (found == sessions_.end()) {  // a session that was never sent (see below): nobody was asked
-        mark_malicious(from);
+      if (sid >= sessions_.size() || sessions_[sid].prepared == nullptr) {
+        // a session that was never sent (see below): nobody was asked
+        mark_malicious(member);
         return out;
       }
-      Session& session = found->second;
+      Session& session = sessions_[sid];
       if (!session.prepared->verify_share(from, *message.share).is_ok()) {
-        mark_malicious(from);  // its session can never complete; the others are re-added as they answer
+        mark_malicious(member);  // its session can never complete; the others are re-added as they answer
         return out;
       }
-      session.shares[from] = *message.share;
-      session_of_.erase(from);
-      if (!session.dead && session.shares.size() == session.signers.size()) {
-        AggregateOutcome agg = session.prepared->aggregate(session.shares);
+      const auto pos = static_cast<std::size_t>(std::lower_bound(session.signers.begin(), session.signers.end(), from) -
+                                                session.signers.begin());
+      session.shares[pos] = *message.share;
+      if (!session.received[pos]) {
+        session.received[pos] = true;
+        ++session.count;
+      }
+      session_of_[member] = kNoSession;
+      if (!session.dead && session.count == session.signers.size()) {
+        std::map<Identifier, Scalar> shares;
+        for (std::size_t i = 0; i < session.signers.size(); ++i) {
+          shares.emplace_hint(shares.end(), session.signers[i], session.shares[i]);
+        }
+        AggregateOutcome agg = session.prepared->aggregate(shares);
         if (agg.status.is_ok()) {
           signature_ = agg.signature;
           signers_ = session.signers;
           return out;
         }
-        for (const Identifier id : agg.culprits) mark_malicious(id);  // unreachable: each share was verified
+        for (const Identifier id : agg.culprits) {  // unreachable: each share was verified
+          if (const std::size_t culprit = index_of(id); culprit != kNoMember) mark_malicious(culprit);
+        }
         session.dead = true;
       }
       break;
@@ -153,25 +180,26 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
   }
   // The member answered what was asked: it becomes responsive with its fresh commitment.
   if (message.next_commitment.identifier != from || !checks_->valid_commitment(*key_, message.next_commitment)) {
-    mark_malicious(from);
+    mark_malicious(member);
     return out;
   }
-  commitment_[from] = message.next_commitment;
-  st->second = MemberState::responsive;
-  responsive_.push_back(from);
+  commitment_[member] = message.next_commitment;
+  state_[member] = MemberState::responsive;
+  responsive_.push_back(member);
   if (responsive_.size() >= key_->min_signers) {
     SessionRequest request;
     request.session_id = next_session_++;
     request.package.message = message_;
-    for (const Identifier id : responsive_) {
-      request.package.commitments.push_back(commitment_.at(id));
-      commitment_.erase(id);  // each commitment goes into one session only
-      state_[id] = MemberState::in_session;
-      session_of_[id] = request.session_id;
+    // Members are indexed in identifier order: sorting the indices sorts the commitments by identifier.
+    std::sort(responsive_.begin(), responsive_.end());
+    request.package.commitments.reserve(responsive_.size());
+    for (const std::size_t m : responsive_) {
+      request.package.commitments.push_back(commitment_[m]);  // each commitment goes into one session only
+      state_[m] = MemberState::in_session;
+      session_of_[m] = request.session_id;
     }
     responsive_.clear();
-    std::sort(request.package.commitments.begin(), request.package.commitments.end(),
-              [](const SigningCommitment& a, const SigningCommitment& b) { return a.identifier < b.identifier; });
+    sessions_.emplace_back();  // index request.session_id; stays unsent (prepared null) unless prepared below
     auto prepared = checks_->prepare(*key_, request.package);
     if (prepared == nullptr) {
       // Only a group commitment equal to the identity can fail here (every commitment was validated): that needs
@@ -179,9 +207,12 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
       // Nobody can be blamed for sure; the session is not sent and its members are not asked again.
       return out;
     }
-    std::vector<Identifier> signers;
-    for (const auto& c : request.package.commitments) signers.push_back(c.identifier);
-    sessions_.emplace(request.session_id, Session{std::move(prepared), std::move(signers), {}, false});
+    Session& session = sessions_.back();
+    session.prepared = std::move(prepared);
+    session.signers.reserve(request.package.commitments.size());
+    for (const auto& c : request.package.commitments) session.signers.push_back(c.identifier);
+    session.shares.resize(session.signers.size());
+    session.received.assign(session.signers.size(), false);
     out.push_back(std::move(request));
   }
   return out;

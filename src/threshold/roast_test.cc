@@ -167,6 +167,86 @@ TEST(Roast, SignerRefusesOtherMessagesAndStaleCommitments) {
 }
 
 // The ROAST guarantee, over random committees, fault patterns and delivery orders.
+// Checks that accept any commitment and a share whose first byte is 0, so that only the coordinator's state
+// machine is exercised (no group operation).
+class FirstByteChecks final : public SessionChecks {
+ public:
+  class Prepared final : public SessionChecks::Prepared {
+   public:
+    Status verify_share(Identifier /*identifier*/, FixedView<kScalarSize> share) const override {
+      return share[0] == 0 ? Status::ok() : Status::invalid("invalid_signature_share");
+    }
+    AggregateOutcome aggregate(const std::map<Identifier, Scalar>& shares) const override {
+      AggregateOutcome out;
+      Signature sig{};
+      sig[0] = static_cast<std::uint8_t>(shares.size());
+      out.signature = sig;
+      return out;
+    }
+  };
+  bool valid_commitment(const PublicKeyPackage& /*key*/, const SigningCommitment& /*c*/) const override {
+    return true;
+  }
+  std::unique_ptr<SessionChecks::Prepared> prepare(const PublicKeyPackage& /*key*/,
+                                                   const SigningPackage& /*package*/) const override {
+    return std::make_unique<Prepared>();
+  }
+};
+
+// A committee's identifiers need not be 1..n: the coordinator indexes members by position among the key's
+// identifiers, refuses every other sender, and sorts each session's signers by identifier.
+TEST(Roast, SparseIdentifiers) {
+  PublicKeyPackage key;
+  key.min_signers = 3;
+  for (const Identifier id : {2u, 5u, 9u, 40u}) key.verifying_shares[id] = Element{};
+  auto c = Coordinator::create(key, Bytes{1, 2, 3}, std::make_shared<FirstByteChecks>());
+  ASSERT_TRUE(c.ok());
+  auto commit = [](Identifier id, std::uint8_t k) {
+    SignerMessage m;
+    m.sender = id;
+    m.next_commitment.identifier = id;
+    m.next_commitment.hiding[0] = k;
+    return m;
+  };
+  auto answer = [&](Identifier id, std::uint32_t session, bool good, std::uint8_t k) {
+    SignerMessage m = commit(id, k);
+    m.session_id = session;
+    Scalar share{};
+    share[0] = good ? 0 : 1;
+    m.share = share;
+    return m;
+  };
+  for (const Identifier stranger : {0u, 1u, 3u, 41u}) {
+    auto r = c->on_message(stranger, commit(stranger, 0));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), "unknown_member");
+  }
+  EXPECT_TRUE(c->on_message(40, commit(40, 1))->empty());
+  EXPECT_TRUE(c->on_message(2, commit(2, 1))->empty());
+  auto first = c->on_message(9, commit(9, 1));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].session_id, 0u);
+  std::vector<Identifier> ids;
+  for (const auto& x : (*first)[0].package.commitments) ids.push_back(x.identifier);
+  EXPECT_EQ(ids, (std::vector<Identifier>{2, 9, 40}));
+  EXPECT_TRUE(c->on_message(2, answer(2, 0, true, 2))->empty());
+  EXPECT_TRUE(c->on_message(40, answer(40, 0, false, 2))->empty());  // a bad share: 40 is excluded
+  EXPECT_EQ(c->malicious(), (std::set<Identifier>{40}));
+  EXPECT_TRUE(c->on_message(40, commit(40, 3))->empty());  // ignored from now on
+  EXPECT_TRUE(c->on_message(9, answer(9, 0, true, 2))->empty());  // session 0 is dead; 2 and 9 are responsive
+  EXPECT_FALSE(c->finished());
+  auto second = c->on_message(5, commit(5, 1));
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].session_id, 1u);
+  for (const Identifier id : {9u, 2u, 5u}) EXPECT_TRUE(c->on_message(id, answer(id, 1, true, 3)).ok());
+  EXPECT_TRUE(c->finished());
+  EXPECT_EQ(c->signers(), (std::vector<Identifier>{2, 5, 9}));
+  EXPECT_EQ(c->sessions_started(), 2u);
+  EXPECT_FALSE(c->failed());
+}
+
 RC_GTEST_PROP(Roast, AlwaysSignsWithinBoundAndNeverBlamesTheHonest, ()) {
   const auto n = *rc::gen::inRange<std::uint32_t>(2, 10);
   const auto t = *rc::gen::inRange<std::uint32_t>(2, n + 1);

@@ -63,6 +63,10 @@ struct Protocol {
   double collateral_ratio = 0.1;    // bond locked per certificate, as a share of its value, split among signers
   double dispute_window = 86400;    // seconds the collateral stays locked
   double checkpoint_interval = 5;   // seconds between blocks (each block commits the ledger: a checkpoint)
+  // Verdict batches (docs/certificates.md "Batches"), as the node's certifier forms them: a request waits up to
+  // batch_window seconds for others (or until max_batch wait) and the batch is signed once, as one Merkle root.
+  double batch_window = 0.002;      // seconds, 0..10 (the node's batch_window_ms = 2)
+  std::uint32_t max_batch = 256;    // statements per batch, 1..65536 (the node's max_batch)
 };
 
 struct Underwriting {

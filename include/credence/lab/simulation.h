@@ -1,7 +1,9 @@
 // The stress lab's engine: a deterministic discrete-event simulation that drives the real core ledger
 // (core::Ledger: attestations, revocations, transfers) and the real ROAST coordinator
-// (threshold::roast::Coordinator, one per verification request) with agents whose incentive models are documented in
-// docs/lab.md, over a simulated network (lognormal latency, loss, partitions) and a virtual clock.
+// (threshold::roast::Coordinator, one per verdict batch: requests are batched as the node's certifier batches them,
+// Scenario::protocol.batch_window / max_batch) with agents whose incentive models are documented in docs/lab.md,
+// over a simulated network (lognormal latency, loss, partitions) and a virtual clock. Latency and lateness are
+// measured per request, against its own arrival and deadline.
 //
 // Crypto modes:
 //   real    — members are roast::Signer objects with FROST key packages; every commitment, share and signature is
@@ -49,7 +51,9 @@ struct RequestOutcome {
   double certified_at = 0;
   std::vector<std::uint32_t> signers;  // the members whose shares made the certificate
   std::vector<std::uint32_t> malicious;
-  std::uint32_t sessions = 0;
+  std::uint32_t sessions = 0;    // ROAST sessions of its batch
+  std::uint64_t batch = 0;       // its verdict batch, named by the index of the batch's first request
+  std::uint32_t batch_size = 0;  // statements in that batch (0: bypassed)
 };
 
 struct PhaseSummary {

@@ -108,23 +108,34 @@ class Coordinator {
 
  private:
   Coordinator() = default;
+  // Per-member state lives in flat arrays indexed by the member's position among the key's identifiers (sorted);
+  // a message costs O(1) bookkeeping plus, when it starts a session, O(t log t).
+  static constexpr std::uint32_t kNoSession = 0xffffffffu;
+  static constexpr std::size_t kNoMember = ~std::size_t{0};
   struct Session {
-    std::unique_ptr<SessionChecks::Prepared> prepared;  // for FROST: R, c and ρ_i computed once
+    std::unique_ptr<SessionChecks::Prepared> prepared;  // for FROST: R, c and ρ_i computed once; null: never sent
     std::vector<Identifier> signers;                    // sorted
-    std::map<Identifier, Scalar> shares;
+    std::vector<Scalar> shares;                         // parallel to signers
+    std::vector<bool> received;                         // parallel to signers
+    std::size_t count = 0;                              // shares received
     bool dead = false;  // a member of it turned out malicious: it can no longer produce a signature
   };
   enum class MemberState : std::uint8_t { silent, responsive, in_session };
-  void mark_malicious(Identifier id);
+  // The position of `id` among ids_, or kNoMember.
+  [[nodiscard]] std::size_t index_of(Identifier id) const;
+  void mark_malicious(std::size_t member);
 
   std::unique_ptr<const PublicKeyPackage> key_;  // on the heap: sessions borrow it, and it survives moves
   std::shared_ptr<const SessionChecks> checks_;
   Bytes message_;
-  std::map<Identifier, MemberState> state_;
-  std::map<Identifier, std::uint32_t> session_of_;      // for members in_session
-  std::map<Identifier, SigningCommitment> commitment_;  // latest unused commitment of each member
-  std::vector<Identifier> responsive_;                  // R: ready for the next session, arrival order
-  std::map<std::uint32_t, Session> sessions_;           // every session started
+  std::vector<Identifier> ids_;                // the key's identifiers, sorted
+  bool dense_ = false;                         // ids_[i] == i + 1 for every i
+  std::vector<MemberState> state_;             // per member
+  std::vector<std::uint32_t> session_of_;      // per member: its open session (in_session), else kNoSession
+  std::vector<SigningCommitment> commitment_;  // per member: latest unused commitment (valid while responsive)
+  std::vector<bool> is_malicious_;             // per member
+  std::vector<std::size_t> responsive_;        // R: members ready for the next session, arrival order
+  std::vector<Session> sessions_;              // indexed by session id
   std::set<Identifier> malicious_;
   std::uint32_t next_session_ = 0;
   std::optional<Signature> signature_;
