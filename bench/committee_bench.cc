@@ -60,7 +60,7 @@ double quantile(std::vector<double> v, double q) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
-CaseResult run_case(const Case& c, std::uint32_t rounds, crypto::RandomSource& random) {
+CaseResult run_case(const Case& c, std::uint32_t rounds, bool local, crypto::RandomSource& random) {
   const auto coordinator_key = crypto::ed25519::SecretKey::generate(random);
   std::vector<crypto::ed25519::SecretKey> identities;
   std::vector<FixedBytes<32>> identity_keys;
@@ -91,6 +91,7 @@ CaseResult run_case(const Case& c, std::uint32_t rounds, crypto::RandomSource& r
         threshold::KeyPackage{s.suite, s.identifier, threshold::SecretScalar(s.signing_share.view()), s.verifying_share,
                               s.group_public_key, s.min_signers},
         crypto::ed25519::SecretKey::from_seed(identities[i].seed()), 1337, chain, now_ms, fault));
+    if (local) continue;
     servers.push_back(std::make_unique<MemberServer>(*members.back()));
     if (Status st = servers.back()->start("127.0.0.1", 0); !st.is_ok()) {
       std::cerr << "member server: " << st.to_string() << '\n';
@@ -98,7 +99,11 @@ CaseResult run_case(const Case& c, std::uint32_t rounds, crypto::RandomSource& r
     }
     ceremony->committee.members[i].url = "http://127.0.0.1:" + std::to_string(servers.back()->port()) + "/v1/committee";
   }
-  auto transport = make_http_transport();
+  // --local: the devnet's embedded committee (LocalTransport: the same envelopes and checks, no sockets).
+  auto local_transport = std::make_unique<LocalTransport>();
+  for (auto& m : members) local_transport->add(*m);
+  std::unique_ptr<Transport> transport = local ? std::unique_ptr<Transport>(std::move(local_transport))
+                                               : make_http_transport();
   Coordinator coordinator(ceremony->committee, crypto::ed25519::SecretKey::from_seed(coordinator_key.seed()), 1337,
                           *transport, now_ms);
   CaseResult result;
@@ -111,14 +116,13 @@ CaseResult run_case(const Case& c, std::uint32_t rounds, crypto::RandomSource& r
     st.chain_id = 1337;
     st.attestation = random.bytes<32>();
     st.issued_at = now_ms() / 1000;
-    auto verdict = core::verify_attestation(core::MapStateView(*map), st.attestation, st.issued_at);
-    auto proof = core::prove_attestation(*map, st.attestation, st.issued_at);
-    if (!verdict || !proof) std::exit(3);
-    st.valid = verdict->valid();
-    for (const auto& reason : verdict->reasons) st.reasons.push_back(reason.code);
+    auto proven = core::verify_and_prove_attestation(*map, st.attestation, st.issued_at);
+    if (!proven) std::exit(3);
+    st.valid = proven->verdict.valid();
+    for (const auto& reason : proven->verdict.reasons) st.reasons.push_back(reason.code);
     st.state_root = root;
     st.deadline_ms = now_ms() + 5000;
-    request.batch.push_back(BatchItem{st, *proof});
+    request.batch.push_back(BatchItem{st, std::move(proven->proof)});
     const auto start = std::chrono::steady_clock::now();
     const auto outcome = coordinator.sign(request, now_ms() + 10'000);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -142,9 +146,11 @@ int main(int argc, char** argv) {
   std::uint32_t rounds = 50;
   std::uint32_t large_rounds = 10;
   bool skip_large = false;
+  bool local = false;
   app.add_option("--rounds", rounds, "certificates per small case")->capture_default_str();
   app.add_option("--large-rounds", large_rounds, "certificates for the (100, 67) case")->capture_default_str();
   app.add_flag("--skip-large", skip_large, "skip the (100, 67) case (smoke runs)");
+  app.add_flag("--local", local, "members in this process without sockets (the devnet's embedded committee)");
   CLI11_PARSE(app, argc, argv);
   if (!crypto::initialize().is_ok()) return 3;
   crypto::SystemRandom random;
@@ -153,7 +159,7 @@ int main(int argc, char** argv) {
   std::printf("%-14s %8s %9s %9s %9s %9s %9s %9s\n", "case (n,t,s)", "certs", "p50 ms", "p90 ms", "p99 ms",
               "max ms", "sessions", "failed");
   for (const auto& [c, r] : cases) {
-    const CaseResult res = run_case(c, r, random);
+    const CaseResult res = run_case(c, r, local, random);
     char label[32];
     std::snprintf(label, sizeof label, "(%u,%u,%u)", c.n, c.t, c.silent);
     std::printf("%-14s %8zu %9.2f %9.2f %9.2f %9.2f %9.2f %9u\n", label, res.ms.size(), quantile(res.ms, 0.5),

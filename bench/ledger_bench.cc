@@ -199,7 +199,7 @@ World& world(std::size_t prefill) {
   w.ledger.emplace(*w.map, kChainId);
   w.ids.reserve(prefill + 200'000);
   const Authors& a = authors();
-  Genesis genesis{kChainId, {}};
+  Genesis genesis{kChainId, {}, std::nullopt};
   for (const auto& account : a.accounts) genesis.allocations.emplace_back(account, 1'000'000);
   require(w.ledger->apply_genesis(genesis).is_ok(), "genesis");
   Schema schema{"benchmark", "", a.accounts[0], kFields, true, 0, DataLocation::on_ledger, {}};

@@ -4,7 +4,9 @@
 //  2: certificate_from_json / checkpoint_certificate_from_json on the rest as JSON text — no crash; a decoded
 //     certificate survives to_json → from_json unchanged, and verify_certificate answers without crashing;
 //  3: root_from_path over (index u8, count u8, path of 32-byte hashes) — no crash, and an accepted path has exactly
-//     the length the position implies.
+//     the length the position implies;
+//  4: decode_committee_record (the committee in genesis) — strict as 0 and 1, and a decoded record passes
+//     check_committee_record.
 #include <cstdint>
 
 #include "credence/codec/json.h"
@@ -64,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   credence::fuzz::initialize_crypto();
   if (size == 0) return 0;
   const ByteView input(data + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       if (auto c = core::decode_checkpoint(input); c) {
         fuzz::require(same(core::encode_checkpoint(*c), input));
@@ -82,8 +84,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 2:
       json_target(input);
       break;
-    default:
+    case 3:
       path_target(input);
+      break;
+    default:
+      if (auto c = core::decode_committee_record(input); c) {
+        fuzz::require(same(core::encode_committee_record(*c), input));
+        fuzz::require(core::check_committee_record(*c).is_ok());
+      } else {
+        fuzz::require(c.status().is_invalid() && !c.status().code().empty());
+      }
       break;
   }
   return 0;

@@ -191,7 +191,7 @@ const Fixture& fixture() {
     auto map = smt::AuthenticatedMap::open(f->base);
     require(map.ok());
     Ledger ledger(*map, kChainId);
-    Genesis genesis{kChainId, {}};
+    Genesis genesis{kChainId, {}, std::nullopt};
     for (std::size_t i = 0; i < kKeyCount; ++i) {
       genesis.allocations.emplace_back(f->accounts[i], i + 1 == kKeyCount ? kPoorAllocation : kAllocation);
       f->supply += genesis.allocations.back().second;

@@ -1,5 +1,7 @@
 // credence eas sign | verify | schema-uid | share-link encode | share-link decode: Ethereum Attestation Service
-// off-chain attestations, interoperable with eas-sdk (docs/eas.md, docs/cli.md).
+// off-chain attestations, interoperable with eas-sdk (docs/eas.md, docs/cli.md); eas anchor | revoke and
+// verify --node: the attestation's UID in Credence's timestamp and off-ledger revocation registries (docs/eas.md
+// "Anchoring in Credence").
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 #include "credence/interop/eas.h"
 #include "file_input.h"
 #include "key_file.h"
+#include "node_session.h"
 
 namespace credence::cli {
 
@@ -138,14 +141,9 @@ int run_sign(const Output& out, const SignArgs& a) {
     crypto::SystemRandom random;
     q.salt = random.bytes<32>();  // as eas-sdk: a random salt unless one is given
   }
-  auto key = read_key_file(a.key);
+  auto key = read_key_file_of_type(a.key, KeyType::secp256k1, "EAS attestations");
   if (!key) return out.failure(key.status());
-  const auto* secret = std::get_if<secp::PrivateKey>(&key->key);
-  if (secret == nullptr) {
-    return out.failure(Status::invalid("bad_key_type", a.key + " holds a " + key_type_name(key->type()) +
-                                                           " key; EAS attestations need secp256k1 (credence keygen "
-                                                           "--type secp256k1)"));
-  }
+  const auto* secret = &std::get<secp::PrivateKey>(key->key);
   auto signed_attestation = eas::sign(q, *secret);
   if (!signed_attestation) return out.failure(signed_attestation.status());
   if (Status st = write_output(a.out, eas::attestation_to_json(*signed_attestation)); !st.is_ok()) {
@@ -168,33 +166,119 @@ struct VerifyArgs {
   std::string contract;
   std::string attester;
   std::optional<std::uint64_t> time;
+  // With a node: the registries are checked (docs/eas.md "Anchoring in Credence").
+  bool use_node = false;
+  std::vector<std::string> revokers;
+  bool require_anchor = false;
 };
 
-int run_verify(const Output& out, const VerifyArgs& a) {
+// The checks run_verify and run_anchor share: the local ones of eas::verify, with the package's signer as the
+// expected attester unless --attester names one (then both must agree).
+struct LocalCheck {
+  eas::ParsedFile parsed;
   eas::VerifyOptions options;
-  options.chain_id = a.chain_id;
-  if (!a.contract.empty()) {
-    auto c = address_arg("--contract", a.contract);
-    if (!c) return out.failure(c.status());
-    options.contract = *c;
+  eas::Verification verification;
+};
+
+Result<LocalCheck> check_locally(const std::string& file, const std::string& link,
+                                 std::optional<std::uint64_t> chain_id, const std::string& contract,
+                                 const std::string& attester, std::optional<std::uint64_t> time) {
+  eas::VerifyOptions options;
+  options.chain_id = chain_id;
+  if (!contract.empty()) {
+    CREDENCE_ASSIGN_OR_RETURN(options.contract, address_arg("--contract", contract));
   }
-  if (!a.attester.empty()) {
-    auto c = address_arg("--attester", a.attester);
-    if (!c) return out.failure(c.status());
-    options.attester = *c;
+  if (!attester.empty()) {
+    CREDENCE_ASSIGN_OR_RETURN(options.attester, address_arg("--attester", attester));
   }
-  options.now = a.time ? *a.time : now_seconds();
-  auto parsed = read_attestation(a.file, a.link);
-  if (!parsed) return out.failure(parsed.status());
-  const eas::OffchainAttestation& att = parsed->attestation;
+  options.now = time ? *time : now_seconds();
+  CREDENCE_ASSIGN_OR_RETURN(eas::ParsedFile parsed, read_attestation(file, link));
   // A package names its signer: the signature must recover to it (and to --attester, if also given).
-  const bool package_disagrees =
-      parsed->signer && options.attester && *options.attester != parsed->signer->value;
-  if (parsed->signer && !options.attester) options.attester = parsed->signer->value;
-  eas::Verification v = eas::verify(att, options);
+  const bool package_disagrees = parsed.signer && options.attester && *options.attester != parsed.signer->value;
+  if (parsed.signer && !options.attester) options.attester = parsed.signer->value;
+  eas::Verification v = eas::verify(parsed.attestation, options);
   if (package_disagrees) {
-    v.problems.push_back(Status::invalid("wrong_signer", "the package names the signer " + parsed->signer->text +
+    v.problems.push_back(Status::invalid("wrong_signer", "the package names the signer " + parsed.signer->text +
                                                              ", not the --attester"));
+  }
+  return LocalCheck{std::move(parsed), std::move(options), std::move(v)};
+}
+
+// What Credence's registries say about a UID (GET /v1/registries/{uid}, docs/api.md "Registries").
+struct RegistryEntry {
+  std::uint64_t height = 0;
+  std::optional<std::uint64_t> timestamp;                        // first seen by the ledger (anchored), unix s
+  std::vector<std::pair<std::string, std::uint64_t>> revocations;  // (revoker account, time)
+};
+
+Result<RegistryEntry> read_registries(Session& session, const Hash256& uid,
+                                      const std::vector<core::AccountId>& revokers) {
+  std::string target = "/v1/registries/" + codec::hex_encode_0x(uid);
+  for (std::size_t i = 0; i < revokers.size(); ++i) {
+    target += (i == 0 ? "?revokers=" : ",") + codec::hex_encode_0x(revokers[i]);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(const codec::Json reply, session.get(target));
+  RegistryEntry entry;
+  CREDENCE_ASSIGN_OR_RETURN(entry.height, json_u64(reply, "height"));
+  CREDENCE_ASSIGN_OR_RETURN(const codec::Json* timestamp, json_field(reply, "timestamp"));
+  if (!timestamp->is_null()) {
+    CREDENCE_ASSIGN_OR_RETURN(entry.timestamp, json_u64(reply, "timestamp"));
+  }
+  CREDENCE_ASSIGN_OR_RETURN(const codec::Json* revocations, json_field(reply, "revocations"));
+  if (!revocations->is_array()) return Status::error("bad_response", "the node's revocations are not an array");
+  for (const codec::Json& r : *revocations) {
+    CREDENCE_ASSIGN_OR_RETURN(std::string revoker, json_string(r, "revoker"));
+    CREDENCE_ASSIGN_OR_RETURN(const std::uint64_t at, json_u64(r, "time"));
+    entry.revocations.emplace_back(std::move(revoker), at);
+  }
+  return entry;
+}
+
+// Prints a verdict: "valid" or "invalid: <codes>" with one indented line per reason; exit 0 / 1.
+int print_verdict(const eas::Verification& v) {
+  if (v.valid()) {
+    std::cout << "valid\n";
+    return kExitOk;
+  }
+  std::string list;
+  for (const auto& p : v.problems) list += (list.empty() ? "" : ", ") + p.code();
+  std::cout << "invalid: " << list << '\n';
+  for (const auto& p : v.problems) {
+    std::cout << "  " << p.code() << (p.message().empty() ? "" : ": " + p.message()) << '\n';
+  }
+  return kExitInvalid;
+}
+
+int run_verify(const Output& out, const NodeOptions& node, const VerifyArgs& a) {
+  std::vector<core::AccountId> revokers;
+  for (const std::string& r : a.revokers) {
+    auto account = parse_id("--revoker", r);
+    if (!account) return out.failure(account.status());
+    revokers.push_back(*account);
+  }
+  if (!a.use_node && (!revokers.empty() || a.require_anchor)) {
+    return out.failure(Status::invalid("usage", "--revoker and --require-anchor check Credence's registries: give "
+                                                "--node URL"));
+  }
+  auto checked = check_locally(a.file, a.link, a.chain_id, a.contract, a.attester, a.time);
+  if (!checked) return out.failure(checked.status());
+  const eas::ParsedFile& parsed = checked->parsed;
+  const eas::VerifyOptions& options = checked->options;
+  eas::Verification& v = checked->verification;
+  const eas::OffchainAttestation& att = parsed.attestation;
+  Session session(out, node);
+  std::optional<RegistryEntry> registry;
+  if (a.use_node) {
+    auto entry = read_registries(session, att.uid.value, revokers);
+    if (!entry) return session.fail(entry.status());
+    registry = std::move(*entry);
+    for (const auto& [revoker, at] : registry->revocations) {
+      v.problems.push_back(Status::invalid("revoked", "revoked in Credence's registry by " + revoker + " at " +
+                                                          std::to_string(at)));
+    }
+    if (a.require_anchor && !registry->timestamp) {
+      v.problems.push_back(Status::invalid("not_anchored", "the UID is not in Credence's timestamp registry"));
+    }
   }
   const std::string signer = v.signer ? secp::eip55_encode(*v.signer) : "";
   if (out.json) {
@@ -210,23 +294,129 @@ int run_verify(const Output& out, const VerifyArgs& a) {
                           {"chain_id", att.domain.chain_id},
                           {"verifying_contract", att.domain.verifying_contract.text}}},
                         {"signer", v.signer ? nlohmann::json(signer) : nlohmann::json(nullptr)},
-                        {"checked_attester", options.attester.has_value() || parsed->signer.has_value()}};
-    std::cout << codec::dump_json(j) << '\n';
-  } else if (v.valid()) {
-    std::cout << "valid\n";
-    if (!options.attester && !parsed->signer) {
-      std::cerr << "note: signed by " << signer
-                << " (no --attester given: the signer was recovered, not compared with an expected one)\n";
+                        {"checked_attester", options.attester.has_value()}};
+    if (registry) {
+      nlohmann::json revocations = nlohmann::json::array();
+      for (const auto& [revoker, at] : registry->revocations) {
+        revocations.push_back({{"revoker", revoker}, {"time", at}});
+      }
+      nlohmann::json checked_revokers = nlohmann::json::array();
+      for (const auto& r : revokers) checked_revokers.push_back(codec::hex_encode_0x(r));
+      j["credence"] = {{"node", session.url()},
+                       {"height", registry->height},
+                       {"anchored_at", registry->timestamp ? nlohmann::json(*registry->timestamp) : nlohmann::json()},
+                       {"revocations", revocations},
+                       {"checked_revokers", checked_revokers}};
     }
-  } else {
-    std::string list;
-    for (const auto& p : v.problems) list += (list.empty() ? "" : ", ") + p.code();
-    std::cout << "invalid: " << list << '\n';
-    for (const auto& p : v.problems) {
-      std::cout << "  " << p.code() << (p.message().empty() ? "" : ": " + p.message()) << '\n';
+    std::cout << codec::dump_json(j) << '\n';
+    return v.valid() ? kExitOk : kExitInvalid;
+  }
+  const int code = print_verdict(v);
+  if (registry) {
+    std::cout << "anchored: "
+              << (registry->timestamp ? std::to_string(*registry->timestamp) : std::string("no"))
+              << " (Credence height " << registry->height << ")\n";
+    if (revokers.empty()) {
+      std::cerr << "note: Credence revocations not checked: name the accounts whose revocations you accept with "
+                   "--revoker ACCOUNT\n";
     }
   }
-  return v.valid() ? kExitOk : kExitInvalid;
+  if (v.valid() && !options.attester) {
+    std::cerr << "note: signed by " << signer
+              << " (no --attester given: the signer was recovered, not compared with an expected one)\n";
+  }
+  return code;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// anchor, revoke: the UID in Credence's timestamp and off-ledger revocation registries
+
+struct AnchorArgs {
+  std::string key;
+  std::string file;
+  std::string link;
+  std::optional<std::uint64_t> chain_id;
+  std::string contract;
+  std::string attester;
+  SubmitOptions submit;
+};
+
+int run_anchor(const Output& out, const NodeOptions& node, const AnchorArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return out.failure(key.status());
+  auto checked = check_locally(a.file, a.link, a.chain_id, a.contract, a.attester, std::nullopt);
+  if (!checked) return out.failure(checked.status());
+  // Only what verifies is anchored: a timestamp would otherwise lend an invalid object Credence's word.
+  if (!checked->verification.valid()) {
+    std::cerr << "error: not anchored: the attestation does not verify\n";
+    return print_verdict(checked->verification);
+  }
+  const Hash256 uid = checked->parsed.attestation.uid.value;
+  const std::string uid_text = codec::hex_encode_0x(uid);
+  Session session(out, node);
+  auto before = read_registries(session, uid, {});
+  if (!before) return session.fail(before.status());
+  const auto report = [&](const RegistryEntry& entry, const std::string& transaction, const codec::Json& server) {
+    nlohmann::json j = {{"uid", uid_text},
+                        {"anchored_at", *entry.timestamp},
+                        {"height", entry.height},
+                        {"transaction", transaction.empty() ? nlohmann::json() : nlohmann::json(transaction)}};
+    if (!server.is_null()) j["receipt"] = server;
+    return session.print("anchored " + uid_text + " at " + std::to_string(*entry.timestamp) +
+                             (transaction.empty() ? " (already)" : ""),
+                         j);
+  };
+  // Anchoring is idempotent: the registry keeps the first time it saw the UID.
+  if (before->timestamp) return report(*before, "", nullptr);
+  return submit(session, *key, core::Timestamp{{uid}}, a.submit,
+                [&](const std::vector<std::string>&, const codec::Json& server) {
+                  auto after = read_registries(session, uid, {});
+                  if (!after) return session.fail(after.status());
+                  if (!after->timestamp) {
+                    return session.fail(Status::error("bad_response", "committed, but the node has no timestamp for " +
+                                                                          uid_text));
+                  }
+                  auto transaction = json_string(server, "id");
+                  return report(*after, transaction ? *transaction : "", server);
+                });
+}
+
+struct RevokeArgs {
+  std::string key;
+  std::string file;
+  std::string link;
+  std::string uid;
+  SubmitOptions submit;
+};
+
+int run_revoke(const Output& out, const NodeOptions& node, const RevokeArgs& a) {
+  auto key = read_account_key(a.key);
+  if (!key) return out.failure(key.status());
+  Hash256 uid{};
+  if (!a.uid.empty()) {
+    auto parsed = bytes32_arg("--uid", a.uid);
+    if (!parsed) return out.failure(parsed.status());
+    uid = *parsed;
+  } else {
+    // The object only names the UID here: revoking needs no valid signature (an expired or broken attestation may
+    // be revoked too), but the UID must be the one its content gives.
+    auto parsed = read_attestation(a.file, a.link);
+    if (!parsed) return out.failure(parsed.status());
+    const eas::Verification v = eas::verify(parsed->attestation, {});
+    if (v.computed_uid != parsed->attestation.uid.value) {
+      return out.failure(Status::invalid("uid_mismatch", "the object's uid " + parsed->attestation.uid.text +
+                                                             " is not its content's " +
+                                                             codec::hex_encode_0x(v.computed_uid)));
+    }
+    uid = parsed->attestation.uid.value;
+  }
+  const std::string uid_text = codec::hex_encode_0x(uid);
+  const std::string revoker = codec::hex_encode_0x(account_secret(*key).public_key().bytes());
+  Session session(out, node);
+  return submit(session, *key, core::RevokeOffchain{{uid}}, a.submit,
+                [&](const std::vector<std::string>&, const codec::Json& server) {
+                  return session.print("revoked " + uid_text + " by " + revoker, server);
+                });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -285,9 +475,21 @@ int run_link_decode(const Output& out, const std::string& file, const std::strin
                     {{"uid", package->attestation.uid.text}, {"signer", package->signer.text}, {"out", out_path}});
 }
 
+// --file / --link and the domain checks that verify and anchor share (the local checks of check_locally).
+template <typename Args>
+std::pair<CLI::Option*, CLI::Option*> add_checked_input(CLI::App& cmd, Args& a) {
+  auto* file = cmd.add_option("--file", a.file, "signed attestation JSON (bare or {sig, signer}) or a share link");
+  auto* link = cmd.add_option("--link", a.link, "a share link (URL, path or its base64)");
+  file->excludes(link);
+  cmd.add_option("--chain-id", a.chain_id, "the domain must carry this chain id");
+  cmd.add_option("--contract", a.contract, "the domain must name this EAS contract");
+  cmd.add_option("--attester", a.attester, "the signature must recover to this address");
+  return {file, link};
+}
+
 }  // namespace
 
-void register_eas_commands(CLI::App& app, const Output& out, int& exit_code) {
+void register_eas_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code) {
   auto* group = app.add_subcommand("eas", "Ethereum Attestation Service off-chain attestations (eas-sdk compatible)");
   group->require_subcommand(1);
   {
@@ -316,19 +518,55 @@ void register_eas_commands(CLI::App& app, const Output& out, int& exit_code) {
     auto a = std::make_shared<VerifyArgs>();
     auto* cmd = group->add_subcommand(
         "verify", "Verify a signed off-chain attestation or share link: valid (exit 0) or invalid with reasons (exit 1)");
-    auto* file = cmd->add_option("--file", a->file, "signed attestation JSON (bare or {sig, signer}) or a share link");
-    auto* link = cmd->add_option("--link", a->link, "a share link (URL, path or its base64)");
-    file->excludes(link);
-    cmd->add_option("--chain-id", a->chain_id, "the domain must carry this chain id");
-    cmd->add_option("--contract", a->contract, "the domain must name this EAS contract");
-    cmd->add_option("--attester", a->attester, "the signature must recover to this address");
+    auto [file, link] = add_checked_input(*cmd, *a);
     cmd->add_option("--time", a->time, "check expiry at this UNIX time (default: now)");
-    cmd->callback([&out, &exit_code, a, file, link] {
+    cmd->add_option("--revoker", a->revokers,
+                    "with --node: a Credence account (0x + 64 hex) whose off-ledger revocation of the UID makes it "
+                    "invalid (repeatable)");
+    cmd->add_flag("--require-anchor", a->require_anchor,
+                  "with --node: invalid (not_anchored) unless the UID is in Credence's timestamp registry");
+    cmd->callback([&out, &node, &exit_code, a, file, link] {
       if (file->count() == 0 && link->count() == 0) {
         exit_code = out.failure(Status::invalid("usage", "eas verify needs --file FILE or --link LINK"));
         return;
       }
-      exit_code = run_verify(out, *a);
+      a->use_node = node.given();
+      exit_code = run_verify(out, node, *a);
+    });
+  }
+  {
+    auto a = std::make_shared<AnchorArgs>();
+    auto* cmd = group->add_subcommand(
+        "anchor", "Verify an off-chain attestation, then timestamp its UID in Credence's registry (--node)");
+    cmd->add_option("--key", a->key, "ed25519 key file of the Credence account that pays for the transaction")
+        ->required();
+    auto [file, link] = add_checked_input(*cmd, *a);
+    cmd->add_flag("--no-wait", a->submit.no_wait, "print the transaction id once admitted, without waiting");
+    cmd->callback([&out, &node, &exit_code, a, file, link] {
+      if (file->count() == 0 && link->count() == 0) {
+        exit_code = out.failure(Status::invalid("usage", "eas anchor needs --file FILE or --link LINK"));
+        return;
+      }
+      exit_code = run_anchor(out, node, *a);
+    });
+  }
+  {
+    auto a = std::make_shared<RevokeArgs>();
+    auto* cmd = group->add_subcommand(
+        "revoke", "Revoke an off-chain attestation's UID in Credence's off-ledger registry, as the key's account");
+    cmd->add_option("--key", a->key, "ed25519 key file of the revoking Credence account")->required();
+    auto* file = cmd->add_option("--file", a->file, "signed attestation JSON (bare or {sig, signer}) or a share link");
+    auto* link = cmd->add_option("--link", a->link, "a share link (URL, path or its base64)");
+    auto* uid = cmd->add_option("--uid", a->uid, "the UID itself, 0x + 64 hex");
+    file->excludes(link)->excludes(uid);
+    link->excludes(uid);
+    cmd->add_flag("--no-wait", a->submit.no_wait, "print the transaction id once admitted, without waiting");
+    cmd->callback([&out, &node, &exit_code, a, file, link, uid] {
+      if (file->count() + link->count() + uid->count() == 0) {
+        exit_code = out.failure(Status::invalid("usage", "eas revoke needs --file FILE, --link LINK or --uid UID"));
+        return;
+      }
+      exit_code = run_revoke(out, node, *a);
     });
   }
   {

@@ -50,6 +50,18 @@ Result<KeyType> parse_key_type(const std::string& name) {
   return Status::invalid("bad_key_type", "unknown key type \"" + name + "\" (expected ed25519, secp256k1 or p256)");
 }
 
+Result<KeyFile> read_key_file_of_type(const std::string& path, KeyType type, std::string_view purpose,
+                                      std::string_view wrong_type_code) {
+  CREDENCE_ASSIGN_OR_RETURN(KeyFile key, read_key_file(path));
+  if (key.type() != type) {
+    const std::string expected = key_type_name(type);
+    return Status::invalid(std::string(wrong_type_code), path + ": the key is " + key_type_name(key.type()) +
+                                                             ", but " + std::string(purpose) + " need " + expected +
+                                                             " keys (credence keygen --type " + expected + ")");
+  }
+  return key;
+}
+
 const char* key_type_name(KeyType type) {
   switch (type) {
     case KeyType::ed25519: return "ed25519";

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "credence/crypto/ed25519.h"
@@ -39,5 +40,11 @@ Result<KeyFile> create_key_file(const std::string& path, KeyType type, crypto::R
 // invalid("bad_key_file", …) for malformed content; invalid("insecure_key_file") if group/other may read it;
 // error("io_error") if it cannot be read.
 Result<KeyFile> read_key_file(const std::string& path);
+
+// read_key_file, then requires a key of `type`: another type is invalid(`wrong_type_code`, "<path>: the key is
+// <type>, but <purpose> need <expected> keys (credence keygen --type <expected>)"). `purpose` names what the keys
+// are for, in the plural ("accounts", "EAS attestations"). The check of every command that signs with one key type.
+Result<KeyFile> read_key_file_of_type(const std::string& path, KeyType type, std::string_view purpose,
+                                      std::string_view wrong_type_code = "bad_key_type");
 
 }  // namespace credence::cli

@@ -15,9 +15,9 @@ int main(int argc, char** argv) {
   Output out;
   app.add_flag("--json", out.json, "machine-readable JSON output");
   NodeOptions node;
-  app.add_option("--node", node.url, "the node's HTTP API, for the commands that talk to a node")
-      ->envname("CREDENCE_NODE")
-      ->capture_default_str();
+  node.option = app.add_option("--node", node.url, "the node's HTTP API, for the commands that talk to a node")
+                    ->envname("CREDENCE_NODE")
+                    ->capture_default_str();
 
   int exit_code = kExitOk;
   register_crypto_commands(app, out, node, exit_code);
@@ -27,9 +27,9 @@ int main(int argc, char** argv) {
   register_certificate_commands(app, out, exit_code);
   register_certificate_request_command(app, out, node, exit_code);
   register_committee_commands(app, out, exit_code);
-  register_eas_commands(app, out, exit_code);
+  register_eas_commands(app, out, node, exit_code);
   register_sdjwt_commands(app, out, exit_code);
-  register_vc_commands(app, out, exit_code);
+  register_vc_commands(app, out, node, exit_code);
   register_node_commands(app, out, node, exit_code);
 
   if (const auto init = credence::crypto::initialize(); !init.is_ok()) {

@@ -29,6 +29,7 @@
 #include "file_input.h"
 #include "key_file.h"
 #include "node_client.h"
+#include "node_session.h"
 
 namespace credence::cli {
 
@@ -37,98 +38,7 @@ namespace {
 using codec::Json;
 namespace ed = crypto::ed25519;
 
-// A submitted transaction may wait this long for its block (the API allows up to 30 s).
-constexpr int kWaitMs = 10'000;
-// Transactions expire this long after the node's current time.
-constexpr std::uint64_t kExpirySeconds = 3600;
-
-// The exit code of a node's error answer.
-int exit_for_http_status(int status) {
-  switch (status) {
-    case 409:  // duplicate, stale_nonce
-    case 422:  // well-formed but refused (bad signature, rejected from its block, …)
-    case 429:  // this account's mempool share is full
-      return kExitInvalid;
-    default:
-      return status >= 400 && status < 500 ? kExitUsage : kExitLocal;
-  }
-}
-
-// One command's conversation with the node. Requests answer Result<Json>; an HTTP error answer becomes a Status
-// with the node's code and message, and the session remembers it so fail() can pick the exit code from the HTTP
-// status and, with --json, print the node's own error object.
-class Session {
- public:
-  Session(const Output& out, const NodeOptions& node) : out_(out), url_(node.url) {}
-
-  [[nodiscard]] const Output& out() const { return out_; }
-
-  Result<Json> get(const std::string& target) {
-    CREDENCE_ASSIGN_OR_RETURN(auto client, NodeClient::make(url_));
-    return finish(client.get(target));
-  }
-
-  // POSTs JSON; hands back every 2xx answer with its status (a submission answers 200 or 202).
-  Result<NodeReply> post_reply(const std::string& target, const Json& body, int read_timeout_s) {
-    CREDENCE_ASSIGN_OR_RETURN(auto client, NodeClient::make(url_));
-    CREDENCE_ASSIGN_OR_RETURN(auto reply, client.post_json(target, body, read_timeout_s));
-    if (!reply.ok()) return http_failure(reply);
-    return reply;
-  }
-
-  // Prints the failure (one line on stderr, or the error object with --json) and answers its exit code.
-  int fail(const Status& status) {
-    if (http_error_ && http_error_->status == status) {
-      if (out_.json) {
-        std::cout << codec::dump_json(http_error_->body) << '\n';
-      } else {
-        std::cerr << "error: " << status.to_string() << '\n';
-      }
-      return exit_for_http_status(http_error_->http_status);
-    }
-    return out_.failure(status);
-  }
-
-  // Prints a successful answer: `text`, or the node's JSON with --json.
-  int print(const std::string& text, const Json& server) const { return out_.result(text, server); }
-
- private:
-  Result<Json> finish(Result<NodeReply> reply) {
-    if (!reply) return reply.status();
-    if (!reply->ok()) return http_failure(*reply);
-    return std::move(reply->body);
-  }
-
-  Status http_failure(const NodeReply& reply) {
-    std::string code = "http_" + std::to_string(reply.status);
-    std::string message = "the node answered HTTP " + std::to_string(reply.status);
-    if (auto e = json_field(reply.body, "error"); e) {
-      if (auto c = json_string(**e, "code"); c) code = *c;
-      if (auto m = json_string(**e, "message"); m) message = *m;
-    }
-    Status status = reply.status >= 500 ? Status::error(code, message) : Status::invalid(code, message);
-    http_error_ = HttpError{status, reply.status, reply.body};
-    return status;
-  }
-
-  struct HttpError {
-    Status status;
-    int http_status;
-    Json body;
-  };
-
-  const Output& out_;
-  std::string url_;
-  std::optional<HttpError> http_error_;
-};
-
 // ---- argument parsing (local checks: malformed input is exit 2 before anything is sent)
-
-Result<core::Id> parse_id(const std::string& what, const std::string& text) {
-  auto id = codec::hex_decode_fixed<32>(text);
-  if (!id) return Status::invalid(id.status().code(), what + " \"" + text + "\": " + id.status().message());
-  return id;
-}
 
 std::string hex(ByteView bytes) {
   return codec::hex_encode_0x(bytes);
@@ -138,21 +48,6 @@ std::string hex(ByteView bytes) {
 std::string string_or(const Json& object, const std::string& key, const std::string& fallback) {
   auto v = json_string(object, key);
   return v ? *v : fallback;
-}
-
-// The key file's Ed25519 key: accounts (transaction authors) are Ed25519 keys.
-Result<KeyFile> read_account_key(const std::string& path) {
-  CREDENCE_ASSIGN_OR_RETURN(auto key, read_key_file(path));
-  if (key.type() != KeyType::ed25519) {
-    return Status::invalid("bad_key_file", path +
-                                               " is a secp256k1 key; accounts sign with ed25519 keys "
-                                               "(credence keygen --type ed25519)");
-  }
-  return key;
-}
-
-const ed::SecretKey& secret(const KeyFile& key) {
-  return std::get<ed::SecretKey>(key.key);
 }
 
 Result<Json> parse_json_arg(const std::string& what, const std::string& text) {
@@ -166,74 +61,6 @@ template <typename T>
 Result<T> from_node(Result<T> parsed, const std::string& what) {
   if (!parsed) return Status::error("bad_response", what + " in the node's answer: " + parsed.status().to_string());
   return parsed;
-}
-
-// ---- transactions
-
-struct SubmitOptions {
-  bool no_wait = false;
-};
-
-// Builds, signs and submits a transaction with `body`; on commit calls `on_ok` with the receipt's created ids and
-// the node's status object. Prints failures itself; answers the exit code.
-int submit(Session& s, const KeyFile& key, core::Body body, const SubmitOptions& options,
-           const std::function<int(const std::vector<std::string>&, const Json&)>& on_ok) {
-  const ed::SecretKey& sk = secret(key);
-  auto health = s.get("/v1/health");
-  if (!health) return s.fail(health.status());
-  auto chain_id = json_u64(*health, "chain_id");
-  if (!chain_id) return s.fail(chain_id.status());
-  auto now = json_u64(*health, "time");
-  if (!now) return s.fail(now.status());
-  auto account = s.get("/v1/accounts/" + hex(sk.public_key().bytes()));
-  if (!account) return s.fail(account.status());
-  auto nonce = json_u64(*account, "nonce");
-  if (!nonce) return s.fail(nonce.status());
-
-  core::Transaction tx;
-  tx.chain_id = *chain_id;
-  tx.author = sk.public_key().bytes();
-  tx.nonce = *nonce;
-  tx.expires_at = *now + kExpirySeconds;
-  tx.body = std::move(body);
-  const std::string tx_id = hex(core::transaction_id(tx));
-  const core::SignedTransaction stx = core::sign_transaction(std::move(tx), sk);
-
-  const std::string target = options.no_wait ? "/v1/transactions" : "/v1/transactions?wait=" + std::to_string(kWaitMs);
-  auto reply = s.post_reply(target, core::to_json(stx), kWaitMs / 1000 + 30);
-  if (!reply) return s.fail(reply.status());
-  if (options.no_wait) return s.print(tx_id, reply->body);
-  auto status = json_string(reply->body, "status");
-  if (!status) return s.fail(status.status());
-  if (*status != "committed") {
-    // Still pending when the wait ran out: the transaction may yet be committed.
-    return s.fail(Status::error("pending", "transaction " + tx_id + " not committed after " +
-                                               std::to_string(kWaitMs / 1000) + " s; check: credence tx status " +
-                                               tx_id));
-  }
-  auto receipt = json_field(reply->body, "receipt");
-  if (!receipt) return s.fail(receipt.status());
-  auto code = json_string(**receipt, "code");
-  if (!code) return s.fail(code.status());
-  if (*code != "ok") {
-    // Included but failed: the nonce is consumed and nothing else changed (docs/protocol.md "Applying").
-    auto message = json_string(**receipt, "message");
-    if (s.out().json) {
-      std::cout << codec::dump_json(reply->body) << '\n';
-    } else {
-      std::cerr << "error: " << *code << ": " << (message ? *message : "") << " (transaction " << tx_id << ")\n";
-    }
-    return kExitInvalid;
-  }
-  auto created = json_field(**receipt, "created");
-  if (!created) return s.fail(created.status());
-  std::vector<std::string> ids;
-  if ((*created)->is_array()) {
-    for (const auto& c : **created) {
-      if (c.is_string()) ids.push_back(c.get<std::string>());
-    }
-  }
-  return on_ok(ids, reply->body);
 }
 
 // Prints the first created id (schema or attestation), or reports a receipt without one.
@@ -277,7 +104,7 @@ int run_schema_register(Session& s, const SchemaRegisterArgs& a) {
   core::Schema schema;
   schema.name = a.name;
   schema.description = a.description;
-  schema.registrant = secret(*key).public_key().bytes();
+  schema.registrant = account_secret(*key).public_key().bytes();
   schema.fields = a.fields;
   schema.revocable = !a.irrevocable;
   schema.max_valid_for = a.max_valid_for;
@@ -684,7 +511,7 @@ int run_dist_claim(Session& s, const DistClaimArgs& a) {
   auto d = parse_id("--distribution", a.distribution);
   if (!d) return s.fail(d.status());
   c.distribution = *d;
-  c.claimant = secret(*key).public_key().bytes();
+  c.claimant = account_secret(*key).public_key().bytes();
   if (!a.claimant.empty()) {
     auto claimant = parse_account("--claimant", a.claimant);
     if (!claimant) return s.fail(claimant.status());

@@ -14,6 +14,7 @@
 #include "credence/interop/vc.h"
 #include "file_input.h"
 #include "key_file.h"
+#include "node_session.h"
 
 namespace credence::cli {
 
@@ -43,12 +44,8 @@ Status write_json_file(const std::string& path, const Json& json) {
 }
 
 Result<crypto::ed25519::SecretKey> read_ed25519_key(const std::string& path) {
-  CREDENCE_ASSIGN_OR_RETURN(KeyFile key, read_key_file(path));
-  auto* ed = std::get_if<crypto::ed25519::SecretKey>(&key.key);
-  if (ed == nullptr) {
-    return Status::invalid("bad_key_type", path + ": eddsa-jcs-2022 needs an ed25519 key (credence keygen --type ed25519)");
-  }
-  return crypto::ed25519::SecretKey::from_seed(ed->seed());
+  CREDENCE_ASSIGN_OR_RETURN(KeyFile key, read_key_file_of_type(path, KeyType::ed25519, "eddsa-jcs-2022 proofs"));
+  return crypto::ed25519::SecretKey::from_seed(std::get<crypto::ed25519::SecretKey>(key.key).seed());
 }
 
 // "1,5,9" -> {1, 5, 9}.
@@ -147,7 +144,29 @@ struct ExportArgs {
   std::optional<std::uint64_t> status_index;
   std::string status_purpose = "revocation";
   std::optional<std::int64_t> created;
+  bool from_node = false;
 };
+
+// The node's own export (GET /v1/attestations/{id}/credential): issued and signed by the node key, with the
+// credentialStatus entry of its status list (docs/vc.md "Publishing from a node"). The proof is checked here, so a
+// node answering garbage is caught before the file is written.
+int run_export_from_node(const Output& out, const NodeOptions& node, const ExportArgs& a) {
+  auto id = parse_id("--attestation", a.attestation);
+  if (!id) return out.failure(id.status());
+  Session session(out, node);
+  auto credential = session.get("/v1/attestations/" + codec::hex_encode_0x(*id) + "/credential");
+  if (!credential) return session.fail(credential.status());
+  if (auto proof = vc::verify_proof(*credential, vc::did_key_resolver()); !proof) {
+    return out.failure(Status::error("bad_response", "the node's credential does not verify: " +
+                                                         proof.status().to_string()));
+  }
+  if (auto st = write_json_file(a.out, *credential); !st.is_ok()) return out.failure(st);
+  const Json status = credential->value("credentialStatus", Json());
+  return out.result(a.out, {{"out", a.out},
+                            {"id", credential->value("id", Json())},
+                            {"issuer", credential->value("issuer", Json())},
+                            {"credential_status", status}});
+}
 
 int run_export(const Output& out, const ExportArgs& a) {
   auto key = read_ed25519_key(a.key);
@@ -303,9 +322,44 @@ int run_list_check(const Output& out, const ListCheckArgs& a) {
                     {{"index", a.index}, {"status", *status}, {"purposes", view->purposes}, {"id", view->id}});
 }
 
+struct ListFetchArgs {
+  std::optional<std::uint64_t> list;
+  std::string url;
+  std::string out;
+};
+
+// Splits "http(s)://HOST[:PORT]/PATH" into the node base URL and the request target.
+Result<std::pair<std::string, std::string>> split_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+  if (slash == std::string::npos) {
+    return Status::invalid("bad_arguments", "--url \"" + url + "\": expected http(s)://HOST[:PORT]/PATH");
+  }
+  return std::make_pair(url.substr(0, slash), url.substr(slash));
+}
+
+int run_list_fetch(const Output& out, const NodeOptions& node, const ListFetchArgs& a) {
+  NodeOptions where = node;
+  std::string target = a.list ? "/v1/status-lists/" + std::to_string(*a.list) : "";
+  if (!a.list) {
+    auto split = split_url(a.url);
+    if (!split) return out.failure(split.status());
+    where.url = split->first;
+    target = split->second;
+  }
+  Session session(out, where);
+  auto credential = session.get(target);
+  if (!credential) return session.fail(credential.status());
+  // What was fetched must be a status list whose id is the URL asked for (vc verify matches lists by id).
+  auto view = sl::read_credential(*credential);
+  if (!view) return out.failure(Status::error("bad_response", target + ": " + view.status().to_string()));
+  if (auto st = write_json_file(a.out, *credential); !st.is_ok()) return out.failure(st);
+  return out.result(a.out, {{"out", a.out}, {"id", view->id}, {"entries", view->list.size()}});
+}
+
 }  // namespace
 
-void register_vc_commands(CLI::App& app, const Output& out, int& exit_code) {
+void register_vc_commands(CLI::App& app, const Output& out, const NodeOptions& node, int& exit_code) {
   auto* group = app.add_subcommand("vc", "W3C Verifiable Credentials 2.0 (eddsa-jcs-2022) and Bitstring Status Lists");
   group->require_subcommand(1);
   {
@@ -330,18 +384,33 @@ void register_vc_commands(CLI::App& app, const Output& out, int& exit_code) {
   {
     auto* cmd = group->add_subcommand("export", "Export a Credence attestation as a signed VC 2.0 credential");
     auto a = std::make_shared<ExportArgs>();
-    cmd->add_option("--key", a->key, "ed25519 key file of the exporter (the credential's issuer)")->required();
-    cmd->add_option("--attestation", a->attestation, "attestation JSON (an attestation or a ledger record)")
+    auto* key = cmd->add_option("--key", a->key, "ed25519 key file of the exporter (the credential's issuer)");
+    cmd->add_option("--attestation", a->attestation,
+                    "attestation JSON (an attestation or a ledger record); with --from-node, its id")
         ->required();
-    cmd->add_option("--schema", a->schema, "schema JSON: decode the data into named fields");
+    auto* schema = cmd->add_option("--schema", a->schema, "schema JSON: decode the data into named fields");
     cmd->add_option("--out", a->out, "where to write the credential")->required();
-    cmd->add_option("--status-list", a->status_list, "URL of the status-list credential for credentialStatus");
-    cmd->add_option("--status-index", a->status_index, "the attestation's index in that list");
-    cmd->add_option("--status-purpose", a->status_purpose, "revocation or suspension")->capture_default_str();
-    cmd->add_option("--created", a->created, "the proof's created time (unix seconds; default: now)");
-    cmd->callback([&out, &exit_code, a] { exit_code = run_export(out, *a); });
+    auto* list =
+        cmd->add_option("--status-list", a->status_list, "URL of the status-list credential for credentialStatus");
+    auto* index = cmd->add_option("--status-index", a->status_index, "the attestation's index in that list");
+    auto* purpose =
+        cmd->add_option("--status-purpose", a->status_purpose, "revocation or suspension")->capture_default_str();
+    auto* created = cmd->add_option("--created", a->created, "the proof's created time (unix seconds; default: now)");
+    auto* from_node = cmd->add_flag("--from-node", a->from_node,
+                                    "fetch the node's export (--node URL): issued by the node key, with the "
+                                    "credentialStatus of the node's status list");
+    for (auto* local_only : {key, schema, list, index, purpose, created}) from_node->excludes(local_only);
+    cmd->callback([&out, &node, &exit_code, a, key] {
+      if (a->from_node) {
+        exit_code = run_export_from_node(out, node, *a);
+      } else if (key->count() == 0) {
+        exit_code = out.failure(Status::invalid("usage", "vc export needs --key FILE (or --from-node)"));
+      } else {
+        exit_code = run_export(out, *a);
+      }
+    });
   }
-  auto* lists = group->add_subcommand("status-list", "Bitstring Status List credentials: create, set, check");
+  auto* lists = group->add_subcommand("status-list", "Bitstring Status List credentials: create, set, check, fetch");
   lists->require_subcommand(1);
   {
     auto* cmd = lists->add_subcommand("create", "Create and sign a BitstringStatusListCredential");
@@ -374,6 +443,21 @@ void register_vc_commands(CLI::App& app, const Output& out, int& exit_code) {
     cmd->add_option("--index", a->index, "entry index")->required();
     cmd->add_option("--status-size", a->status_size, "bits per entry (1-8)")->capture_default_str();
     cmd->callback([&out, &exit_code, a] { exit_code = run_list_check(out, *a); });
+  }
+  {
+    auto* cmd = lists->add_subcommand("fetch", "Download a node's status-list credential (GET /v1/status-lists/N)");
+    auto a = std::make_shared<ListFetchArgs>();
+    auto* list = cmd->add_option("--list", a->list, "the list number on --node URL");
+    auto* url = cmd->add_option("--url", a->url, "the list's URL (a credential's statusListCredential)");
+    list->excludes(url);
+    cmd->add_option("--out", a->out, "where to write the list credential")->required();
+    cmd->callback([&out, &exit_code, &node, a, list, url] {
+      if (list->count() + url->count() == 0) {
+        exit_code = out.failure(Status::invalid("usage", "status-list fetch needs --list N or --url URL"));
+        return;
+      }
+      exit_code = run_list_fetch(out, node, *a);
+    });
   }
 }
 

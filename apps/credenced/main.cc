@@ -25,6 +25,7 @@
 #include "credence/node/http_api.h"
 #include "credence/node/log.h"
 #include "credence/node/node.h"
+#include "credence/node/status_lists.h"
 #include "file_input.h"
 #include "key_file.h"
 #include "output.h"
@@ -146,6 +147,17 @@ struct CommitteeRuntime {
 Result<std::unique_ptr<CommitteeRuntime>> start_committee(node::Node& n, const node::CommitteeConfig& config) {
   CREDENCE_ASSIGN_OR_RETURN(auto json, cli::read_json_file(config.file.string()));
   CREDENCE_ASSIGN_OR_RETURN(auto committee, node::committee::committee_from_json(json));
+  {
+    // The committee this node coordinates must be the one the chain's genesis fixed.
+    auto view = n.read();
+    CREDENCE_ASSIGN_OR_RETURN(auto in_genesis, core::genesis_committee(core::MapStateView(*view->map)));
+    if (!in_genesis) {
+      node::log::warn("committee_not_in_genesis", {{"file", config.file.string()}});
+    } else if (*in_genesis != node::committee::to_record(committee)) {
+      return Status::invalid("config_mismatch", config.file.string() +
+                                                    " is not the committee fixed in this chain's genesis");
+    }
+  }
   CREDENCE_ASSIGN_OR_RETURN(auto coordinator, read_ed25519_key(config.coordinator_key));
   if (coordinator.public_key().bytes() != committee.coordinator) {
     return Status::invalid("bad_config", "committee.coordinator_key is not the committee's coordinator");
@@ -191,6 +203,17 @@ Result<std::unique_ptr<CommitteeRuntime>> start_committee(node::Node& n, const n
   return runtime;
 }
 
+// The node key (docs/vc.md "Publishing from a node"): signs the status lists and the VC exports. [node] key, else
+// DATA/node.key; created (mode 0600) when the file does not exist. Call once the data directory exists.
+Result<crypto::ed25519::SecretKey> load_node_key(const node::NodeConfig& config) {
+  const std::filesystem::path path = config.node_key.empty() ? config.data_dir / "node.key" : config.node_key;
+  if (std::filesystem::exists(path)) return read_ed25519_key(path);
+  crypto::SystemRandom random;
+  CREDENCE_ASSIGN_OR_RETURN(auto key, cli::create_key_file(path.string(), cli::KeyType::ed25519, random));
+  node::log::info("node_key_created", {{"path", path.string()}});
+  return crypto::ed25519::SecretKey::from_seed(std::get<crypto::ed25519::SecretKey>(key.key).seed());
+}
+
 // Blocks SIGINT and SIGTERM in every thread (call before starting any), so the main thread can wait for them.
 sigset_t block_stop_signals() {
   sigset_t set;
@@ -216,8 +239,16 @@ int run_node(const node::NodeConfig& config) {
     }
     committee = std::move(*runtime);
   }
+  auto key = load_node_key(config);
+  if (!key) {
+    n->stop();
+    return fail(key.status());
+  }
+  const node::StatusLists status_lists(*key);
+  node::log::info("node_key", {{"did", status_lists.did()}});
   node::HttpServer server(*n);
   if (committee) server.set_certifier(committee->certifier.get());
+  server.set_status_lists(&status_lists);
   if (Status s = server.start(config.listen_host, config.listen_port); !s.is_ok()) {
     n->stop();
     return fail(s);
@@ -425,6 +456,14 @@ int main(int argc, char** argv) {
     if (!no_committee) {
       auto committee = dev_committee(data);
       if (!committee) return fail(committee.status());
+      // A new devnet fixes its committee in genesis; one created before genesis held committees keeps running
+      // with the committee unanchored (start_committee warns).
+      if (!std::filesystem::exists(std::filesystem::path(data) / "chain")) {
+        auto record = node::load_committee_record(committee->file);
+        if (!record) return fail(record.status());
+        config.genesis.committee = std::move(*record);
+        config.genesis.committee_file = committee->file;
+      }
       config.committee = std::move(*committee);
     }
   } else {

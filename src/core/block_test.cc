@@ -70,7 +70,7 @@ bool same(const std::vector<Receipt>& x, const std::vector<Receipt>& y) {
 }
 
 Genesis genesis_for(const Account& funded) {
-  return Genesis{kChainId, {{funded.id(), 1'000'000}}};
+  return Genesis{kChainId, {{funded.id(), 1'000'000}}, std::nullopt};
 }
 
 SignedTransaction transfer(const Account& from, std::uint64_t nonce, const AccountId& to, std::uint64_t amount) {
@@ -210,7 +210,7 @@ TEST(BlockEncoding, DecodersAreStrict) {
 RC_GTEST_PROP(ChainProperty, ReplayReproducesEveryBlock, ()) {
   const Account a(1), b(2), c(3);
   const std::array<const Account*, 3> accounts{&a, &b, &c};
-  const Genesis g{kChainId, {{a.id(), 1000}, {b.id(), 1000}}};
+  const Genesis g{kChainId, {{a.id(), 1000}, {b.id(), 1000}}, std::nullopt};
   Node builder(g);
   Node follower(g);
   std::array<std::uint64_t, 3> nonces{};

@@ -1,6 +1,7 @@
 #include "credence/core/certificate.h"
 
 #include <cassert>
+#include <set>
 
 #include "credence/codec/canonical.h"
 #include "credence/codec/hex.h"
@@ -14,6 +15,7 @@ namespace {
 constexpr std::string_view kCheckpointTag = "credence/checkpoint";
 constexpr std::string_view kStatementTag = "credence/verdict";
 constexpr std::string_view kBatchTag = "credence/verdict-batch";
+constexpr std::string_view kCommitteeTag = "credence/committee";
 constexpr std::uint8_t kVersion = 1;
 constexpr std::uint8_t kLeafPrefix = 0x00;
 constexpr std::uint8_t kNodePrefix = 0x01;
@@ -281,6 +283,53 @@ Result<CheckpointCertificate> checkpoint_certificate_from_json(const codec::Json
   }();
   if (!parsed && parsed.status().code() != "bad_certificate") return bad_certificate(parsed.status());
   return parsed;
+}
+
+Bytes encode_committee_record(const CommitteeRecord& c) {
+  codec::Writer w(kCommitteeTag, kVersion);
+  w.u32(c.threshold).fixed<32>(c.group_public_key).fixed<32>(c.coordinator).varint(c.members.size());
+  for (const auto& m : c.members) w.u32(m.id).fixed<32>(m.identity).fixed<32>(m.verifying_share);
+  return std::move(w).take();
+}
+
+Status check_committee_record(const CommitteeRecord& c) {
+  auto bad = [](std::string why) { return Status::invalid("bad_committee", std::move(why)); };
+  const std::size_t n = c.members.size();
+  if (n < 2 || n > kMaxCommitteeMembers) return bad("2.." + std::to_string(kMaxCommitteeMembers) + " members expected");
+  if (c.threshold < 2 || c.threshold > n) return bad("threshold outside 2..number of members");
+  // Prime-order, non-identity points: what a verifier of the group key and of the members' messages relies on.
+  if (!crypto::ed25519::PublicKey::parse(c.group_public_key)) return bad("group_public_key is not a valid key");
+  if (!crypto::ed25519::PublicKey::parse(c.coordinator)) return bad("coordinator is not a valid key");
+  std::set<FixedBytes<32>> identities;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& m = c.members[i];
+    const std::string which = "member " + std::to_string(m.id);
+    if (m.id == 0 || (i > 0 && m.id <= c.members[i - 1].id)) return bad("member ids must be ≥ 1 and increasing");
+    if (!crypto::ed25519::PublicKey::parse(m.identity)) return bad(which + ": identity is not a valid key");
+    if (!crypto::ed25519::PublicKey::parse(m.verifying_share)) return bad(which + ": verifying_share is not valid");
+    if (!identities.insert(m.identity).second) return bad(which + ": identity key used twice");
+  }
+  return Status::ok();
+}
+
+Result<CommitteeRecord> decode_committee_record(ByteView bytes) {
+  codec::Reader r(bytes);
+  CREDENCE_RETURN_IF_ERROR(r.header(kCommitteeTag, kVersion, kVersion).status());
+  CommitteeRecord c;
+  CREDENCE_ASSIGN_OR_RETURN(c.threshold, r.u32());
+  CREDENCE_ASSIGN_OR_RETURN(c.group_public_key, r.fixed<32>());
+  CREDENCE_ASSIGN_OR_RETURN(c.coordinator, r.fixed<32>());
+  CREDENCE_ASSIGN_OR_RETURN(std::uint64_t n, r.count(68));
+  if (n > kMaxCommitteeMembers) return Status::invalid("bad_committee", "too many members");
+  c.members.resize(n);
+  for (auto& m : c.members) {
+    CREDENCE_ASSIGN_OR_RETURN(m.id, r.u32());
+    CREDENCE_ASSIGN_OR_RETURN(m.identity, r.fixed<32>());
+    CREDENCE_ASSIGN_OR_RETURN(m.verifying_share, r.fixed<32>());
+  }
+  CREDENCE_RETURN_IF_ERROR(r.finish());
+  CREDENCE_RETURN_IF_ERROR(check_committee_record(c));
+  return c;
 }
 
 }  // namespace credence::core

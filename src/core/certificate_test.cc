@@ -214,5 +214,80 @@ TEST(Certificate, JsonRoundTripsAndIsStrict) {
   EXPECT_EQ(checkpoint_certificate_from_json(bad).status().code(), "bad_certificate");
 }
 
+// A committee of `n` members with threshold `t`, every key a real Ed25519 point.
+CommitteeRecord committee(std::uint32_t n, std::uint32_t t) {
+  auto key = [](std::uint32_t b) {
+    FixedBytes<32> seed{};
+    seed[0] = static_cast<std::uint8_t>(b);
+    seed[1] = static_cast<std::uint8_t>(b >> 8);
+    seed[2] = static_cast<std::uint8_t>(b >> 16);
+    return crypto::ed25519::SecretKey::from_seed(seed).public_key().bytes();
+  };
+  CommitteeRecord c;
+  c.threshold = t;
+  c.group_public_key = key(1);
+  c.coordinator = key(2);
+  for (std::uint32_t i = 1; i <= n; ++i) {
+    c.members.push_back({i, key(1000 + i), key(100'000 + i)});
+  }
+  return c;
+}
+
+TEST(CommitteeRecord, EncodingMatchesTheDocumentedLayoutAndRoundTrips) {
+  const CommitteeRecord c = committee(2, 2);
+  const Bytes encoded = encode_committee_record(c);
+  std::string expected = "12" +
+                         codec::hex_encode(ByteView(reinterpret_cast<const std::uint8_t*>("credence/committee"), 18)) +
+                         "01" + "00000002" + codec::hex_encode(c.group_public_key) + codec::hex_encode(c.coordinator) +
+                         "02";
+  for (const auto& m : c.members) {
+    expected += (m.id == 1 ? "00000001" : "00000002") + codec::hex_encode(m.identity) +
+                codec::hex_encode(m.verifying_share);
+  }
+  EXPECT_EQ(codec::hex_encode(encoded), expected);
+  auto back = decode_committee_record(encoded);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  EXPECT_EQ(*back, c);
+  Bytes trailing = encoded;
+  trailing.push_back(0);
+  EXPECT_FALSE(decode_committee_record(trailing).ok());
+  EXPECT_FALSE(decode_committee_record(ByteView(encoded).first(encoded.size() - 1)).ok());
+}
+
+TEST(CommitteeRecord, RefusesWhatNoCommitteeCanBe) {
+  auto refused = [](const CommitteeRecord& c) {
+    const Status direct = check_committee_record(c);
+    auto decoded = decode_committee_record(encode_committee_record(c));
+    EXPECT_FALSE(decoded.ok());
+    EXPECT_EQ(decoded.status().code(), direct.code());
+    return direct.code();
+  };
+  EXPECT_TRUE(check_committee_record(committee(4, 3)).is_ok());
+  EXPECT_EQ(refused(committee(1, 1)), "bad_committee");   // one member is no committee
+  EXPECT_EQ(refused(committee(4, 1)), "bad_committee");   // threshold 1: any member alone signs
+  EXPECT_EQ(refused(committee(4, 5)), "bad_committee");   // more signers than members
+  auto c = committee(4, 3);
+  std::swap(c.members[1], c.members[2]);
+  EXPECT_EQ(refused(c), "bad_committee");  // ids out of order
+  c = committee(4, 3);
+  c.members[0].id = 0;
+  EXPECT_EQ(refused(c), "bad_committee");
+  c = committee(4, 3);
+  c.members[3].identity = c.members[0].identity;
+  EXPECT_EQ(refused(c), "bad_committee");  // one identity twice
+  c = committee(4, 3);
+  c.group_public_key = Hash256{};  // not a point of prime order
+  EXPECT_EQ(refused(c), "bad_committee");
+  c = committee(4, 3);
+  c.members[2].verifying_share[0] ^= 1;
+  c.members[2].verifying_share[31] = 0xff;  // not a valid encoding
+  EXPECT_EQ(refused(c), "bad_committee");
+  c = committee(4, 3);
+  c.coordinator.fill(0);
+  EXPECT_EQ(refused(c), "bad_committee");
+  EXPECT_TRUE(check_committee_record(committee(kMaxCommitteeMembers, 2)).is_ok());
+  EXPECT_EQ(refused(committee(kMaxCommitteeMembers + 1, 2)), "bad_committee");
+}
+
 }  // namespace
 }  // namespace credence::core

@@ -1,6 +1,7 @@
 #include "credence/core/ledger.h"
 
 #include <algorithm>
+
 #include "credence/core/rules.h"
 
 namespace credence::core {
@@ -27,6 +28,7 @@ Status Ledger::apply_genesis(const Genesis& genesis) {
     return Status::invalid("not_empty", "genesis applies to an empty state only");
   }
   if (genesis.chain_id != chain_id_) return Status::invalid("bad_chain_id", "genesis is for another chain");
+  if (genesis.committee) CREDENCE_RETURN_IF_ERROR(check_committee_record(*genesis.committee));
   // The native supply is fixed here and kept within 64 bits (as the node's config caps it), so fees and native
   // amounts never need more.
   std::uint64_t supply = 0;
@@ -37,7 +39,16 @@ Status Ledger::apply_genesis(const Genesis& genesis) {
   }
   state_->put(meta_key("chain"), encode_u64(genesis.chain_id));
   state_->put(asset_key(kNativeAsset), encode(native_asset_record(U256::from_u64(supply))));
+  if (genesis.committee) state_->put(meta_key("committee"), encode_committee_record(*genesis.committee));
   return Status::ok();
+}
+
+Result<std::optional<CommitteeRecord>> genesis_committee(const StateView& view) {
+  CREDENCE_ASSIGN_OR_RETURN(auto bytes, view.get(meta_key("committee")));
+  if (!bytes) return std::optional<CommitteeRecord>{};
+  auto record = decode_committee_record(*bytes);
+  if (!record) return Status::error("corrupt_state", "stored committee: " + record.status().to_string());
+  return std::optional<CommitteeRecord>(std::move(*record));
 }
 
 Result<Receipt> Ledger::apply(const SignedTransaction& stx, const BlockContext& block, SignatureCheck check) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "credence/codec/hex.h"
+#include "credence/crypto/ed25519.h"
 #include "credence/crypto/hash.h"
 #include "test_support.h"
 
@@ -80,20 +81,70 @@ TEST_F(LedgerTest, GenesisWritesBalancesSupplyAndChainId) {
 }
 
 TEST_F(LedgerTest, GenesisRefusesANonEmptyStateAnotherChainAndOverflow) {
-  EXPECT_EQ(chain.ledger().apply_genesis(Genesis{test::kChainId, {}}).code(), "not_empty");
+  EXPECT_EQ(chain.ledger().apply_genesis(Genesis{test::kChainId, {}, std::nullopt}).code(), "not_empty");
 
   MemoryNodeStore store;
   auto map = smt::AuthenticatedMap::open(store);
   ASSERT_TRUE(map.ok());
   Ledger ledger(*map, test::kChainId);
-  EXPECT_EQ(ledger.apply_genesis(Genesis{test::kOtherChainId, {}}).code(), "bad_chain_id");
-  EXPECT_EQ(ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), UINT64_MAX}, {poor.id(), 1}}}).code(), "overflow");
+  EXPECT_EQ(ledger.apply_genesis(Genesis{test::kOtherChainId, {}, std::nullopt}).code(), "bad_chain_id");
+  EXPECT_EQ(ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), UINT64_MAX}, {poor.id(), 1}}, std::nullopt})
+                .code(),
+            "overflow");
   // Allocations summing to exactly 2^64 - 1 are fine (the same account twice adds up).
   map->discard();
-  EXPECT_TRUE(ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), UINT64_MAX - 1}, {bob.id(), 1}}}).is_ok());
+  EXPECT_TRUE(
+      ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), UINT64_MAX - 1}, {bob.id(), 1}}, std::nullopt}).is_ok());
   auto v = load_u256(ledger.view(), balance_key(bob.id()));
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, codec::U256::from_u64(UINT64_MAX));
+}
+
+// The committee genesis fixes is a state entry like any other: under the root, provable, never in a chain without
+// one, and a record no committee can be is refused before anything is written.
+TEST_F(LedgerTest, GenesisWritesTheCommitteeIntoTheState) {
+  auto point = [](std::uint8_t b) {
+    FixedBytes<32> seed{};
+    seed.fill(b);
+    return crypto::ed25519::SecretKey::from_seed(seed).public_key().bytes();
+  };
+  CommitteeRecord committee;
+  committee.threshold = 2;
+  committee.group_public_key = point(1);
+  committee.coordinator = point(2);
+  committee.members = {{1, point(3), point(4)}, {2, point(5), point(6)}, {3, point(7), point(8)}};
+
+  auto none = genesis_committee(chain.ledger().view());
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+
+  MemoryNodeStore store;
+  auto map = smt::AuthenticatedMap::open(store);
+  ASSERT_TRUE(map.ok());
+  Ledger ledger(*map, test::kChainId);
+  CommitteeRecord bad = committee;
+  bad.threshold = 4;
+  EXPECT_EQ(ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), 5}}, bad}).code(), "bad_committee");
+  EXPECT_EQ(map->pending_count(), 0u);
+  ASSERT_TRUE(ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), 5}}, committee}).is_ok());
+  ASSERT_TRUE(map->commit().ok());
+  auto stored = genesis_committee(ledger.view());
+  ASSERT_TRUE(stored.ok()) << stored.status().to_string();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, committee);
+  // The same genesis without the committee has another root: the root commits to the group key.
+  MemoryNodeStore other_store;
+  auto other = smt::AuthenticatedMap::open(other_store);
+  ASSERT_TRUE(other.ok());
+  Ledger other_ledger(*other, test::kChainId);
+  ASSERT_TRUE(other_ledger.apply_genesis(Genesis{test::kChainId, {{bob.id(), 5}}, std::nullopt}).is_ok());
+  ASSERT_TRUE(other->commit().ok());
+  EXPECT_NE(map->root(), other->root());
+  // And a light client can check it from the root alone.
+  auto proof = map->prove(meta_key("committee"));
+  ASSERT_TRUE(proof.ok());
+  const Bytes record = encode_committee_record(committee);
+  EXPECT_TRUE(smt::verify_proof(map->root(), meta_key("committee"), ByteView(record), *proof).is_ok());
 }
 
 TEST_F(LedgerTest, BlockTimeZeroIsALocalError) {
@@ -881,7 +932,7 @@ TEST(LedgerStorage, AStorageErrorInTheBodyLeavesTheStateUnchanged) {
   auto map = smt::AuthenticatedMap::open(store);
   ASSERT_TRUE(map.ok());
   Ledger ledger(*map, test::kChainId);
-  ASSERT_TRUE(ledger.apply_genesis(Genesis{test::kChainId, {{author.id(), 50}}}).is_ok());
+  ASSERT_TRUE(ledger.apply_genesis(Genesis{test::kChainId, {{author.id(), 50}}, std::nullopt}).is_ok());
   ASSERT_TRUE(map->commit().ok());
   const Hash256 before = map->root();
 

@@ -95,7 +95,7 @@ Chain::Chain(std::vector<std::pair<AccountId, std::uint64_t>> allocations, std::
   EXPECT_TRUE(map.ok()) << map.status().to_string();
   map_ = std::make_unique<smt::AuthenticatedMap>(std::move(map).value());
   ledger_ = std::make_unique<Ledger>(*map_, chain_id_);
-  const Status g = ledger_->apply_genesis(Genesis{chain_id_, std::move(allocations)});
+  const Status g = ledger_->apply_genesis(Genesis{chain_id_, std::move(allocations), std::nullopt});
   EXPECT_TRUE(g.is_ok()) << g.to_string();
   auto root = map_->commit();
   EXPECT_TRUE(root.ok()) << root.status().to_string();

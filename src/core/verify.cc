@@ -207,21 +207,32 @@ Status require_committed(const smt::AuthenticatedMap& map) {
 
 }  // namespace
 
-Result<ProofBundle> prove_attestation(const smt::AuthenticatedMap& map, const Id& id, std::uint64_t now) {
+Result<ProvenVerdict> verify_and_prove_attestation(const smt::AuthenticatedMap& map, const Id& id, std::uint64_t now) {
   CREDENCE_RETURN_IF_ERROR(require_committed(map));
   RecordingView recorder(map);
-  CREDENCE_ASSIGN_OR_RETURN(auto verdict, verify_attestation(recorder, id, now));
-  (void)verdict;
-  return bundle_for(map, recorder);
+  CREDENCE_ASSIGN_OR_RETURN(Verdict verdict, verify_attestation(recorder, id, now));
+  CREDENCE_ASSIGN_OR_RETURN(ProofBundle proof, bundle_for(map, recorder));
+  return ProvenVerdict{std::move(verdict), std::move(proof)};
+}
+
+Result<ProvenVerdict> verify_and_prove_offchain_attestation(const smt::AuthenticatedMap& map,
+                                                            const OffchainAttestation& offchain, std::uint64_t now) {
+  CREDENCE_RETURN_IF_ERROR(require_committed(map));
+  RecordingView recorder(map);
+  CREDENCE_ASSIGN_OR_RETURN(Verdict verdict, verify_offchain_attestation(recorder, offchain, now));
+  CREDENCE_ASSIGN_OR_RETURN(ProofBundle proof, bundle_for(map, recorder));
+  return ProvenVerdict{std::move(verdict), std::move(proof)};
+}
+
+Result<ProofBundle> prove_attestation(const smt::AuthenticatedMap& map, const Id& id, std::uint64_t now) {
+  CREDENCE_ASSIGN_OR_RETURN(ProvenVerdict proven, verify_and_prove_attestation(map, id, now));
+  return std::move(proven.proof);
 }
 
 Result<ProofBundle> prove_offchain_attestation(const smt::AuthenticatedMap& map, const OffchainAttestation& offchain,
                                                std::uint64_t now) {
-  CREDENCE_RETURN_IF_ERROR(require_committed(map));
-  RecordingView recorder(map);
-  CREDENCE_ASSIGN_OR_RETURN(auto verdict, verify_offchain_attestation(recorder, offchain, now));
-  (void)verdict;
-  return bundle_for(map, recorder);
+  CREDENCE_ASSIGN_OR_RETURN(ProvenVerdict proven, verify_and_prove_offchain_attestation(map, offchain, now));
+  return std::move(proven.proof);
 }
 
 }  // namespace credence::core

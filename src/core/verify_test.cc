@@ -326,12 +326,19 @@ class OfflineTest : public VerifyTest {
     if (!view.ok()) return view.status();
     return verify_attestation(*view, id, now);
   }
-  // The offline verdict equals the live one, reason for reason.
+  // The offline verdict equals the live one, reason for reason; and the one-evaluation form (verdict and bundle
+  // together) gives exactly the live verdict and the same bundle.
   void expect_same_verdict(const Id& id, std::uint64_t now) {
     const Verdict live = verify(id, now);
     auto off = offline(bundle_for(id, now), id, now);
     ASSERT_TRUE(off.ok()) << off.status().to_string();
     EXPECT_EQ(off->reasons, live.reasons);
+    auto proven = verify_and_prove_attestation(chain.map(), id, now);
+    ASSERT_TRUE(proven.ok()) << proven.status().to_string();
+    EXPECT_EQ(proven->verdict.reasons, live.reasons);
+    auto bundle = prove_attestation(chain.map(), id, now);
+    ASSERT_TRUE(bundle.ok());
+    EXPECT_EQ(codec::dump_json(to_json(proven->proof)), codec::dump_json(to_json(*bundle)));
   }
 };
 

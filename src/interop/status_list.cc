@@ -177,8 +177,12 @@ Result<Json> unsigned_credential(const CredentialSpec& spec, const Bitstring& li
     return Status::invalid("status_list_length_error",
                            "a status list needs at least " + std::to_string(kMinEntries) + " entries");
   }
+  CREDENCE_ASSIGN_OR_RETURN(std::string encoded, encode(list));
+  return unsigned_credential_encoded(spec, std::move(encoded));
+}
+
+Result<Json> unsigned_credential_encoded(const CredentialSpec& spec, std::string encoded) {
   if (spec.id.empty()) return Status::invalid("bad_credential", "a status-list credential needs its URL as id");
-  CREDENCE_ASSIGN_OR_RETURN(const std::string encoded, encode(list));
   Json credential = {{"@context", Json::array({vc::kCredentialsV2Context})},
                      {"id", spec.id},
                      {"type", Json::array({"VerifiableCredential", kListCredentialType})},

@@ -238,31 +238,29 @@ void Certifier::certify_batch(std::vector<std::shared_ptr<Request>> batch) {
   request.kind = committee::SigningKind::verdict_batch;
   std::vector<std::shared_ptr<Request>> evaluated;
   for (auto& r : batch) {
-    core::MapStateView state(*view->map);
-    auto verdict = core::verify_attestation(state, r->attestation, now_s);
-    Result<core::ProofBundle> proof = verdict ? core::prove_attestation(*view->map, r->attestation, now_s)
-                                              : Result<core::ProofBundle>(verdict.status());
+    auto proven = core::verify_and_prove_attestation(*view->map, r->attestation, now_s);
     std::lock_guard lock(mutex_);
-    if (!verdict || !proof) {
-      r->failure = verdict ? proof.status() : verdict.status();
+    if (!proven) {
+      r->failure = proven.status();
       r->done = true;
       r->cv.notify_all();
       continue;
     }
+    const core::Verdict& verdict = proven->verdict;
     core::VerdictStatement s;
     s.chain_id = node_.chain_id();
     s.attestation = r->attestation;
-    s.valid = verdict->valid();
-    for (const auto& reason : verdict->reasons) s.reasons.push_back(reason.code);
+    s.valid = verdict.valid();
+    for (const auto& reason : verdict.reasons) s.reasons.push_back(reason.code);
     if (s.reasons.size() > core::kMaxStatementReasons) s.reasons.resize(core::kMaxStatementReasons);
     s.height = view->head().height;
     s.state_root = view->head().state_root;
     s.issued_at = now_s;
     s.deadline_ms = r->deadline_ms;
     r->outcome.statement = s;
-    r->outcome.reasons = verdict->reasons;
-    r->outcome.proof = *proof;
-    request.batch.push_back(committee::BatchItem{std::move(s), *proof});
+    r->outcome.reasons = verdict.reasons;
+    r->outcome.proof = proven->proof;
+    request.batch.push_back(committee::BatchItem{std::move(s), std::move(proven->proof)});
     evaluated.push_back(r);
   }
   if (evaluated.empty()) return;

@@ -178,6 +178,15 @@ codec::Json share_to_json(const threshold::KeyPackage& k) {
                      {"group_public_key", codec::hex_encode_0x(k.group_public_key)}};
 }
 
+core::CommitteeRecord to_record(const CommitteeInfo& committee) {
+  core::CommitteeRecord record;
+  record.threshold = committee.threshold;
+  record.group_public_key = committee.group_public_key;
+  record.coordinator = committee.coordinator;
+  for (const Member& m : committee.members) record.members.push_back({m.id, m.identity, m.verifying_share});
+  return record;
+}
+
 Result<LocalCeremony> run_local_dkg(const std::vector<FixedBytes<32>>& identities, std::uint32_t t,
                                     const FixedBytes<32>& coordinator, crypto::RandomSource& random) {
   using namespace threshold;
@@ -239,7 +248,16 @@ Bytes seal(const Envelope& envelope, const crypto::ed25519::SecretKey& key) {
   return body;
 }
 
-Result<Envelope> open(ByteView bytes) {
+namespace {
+
+// Decodes an envelope strictly, without checking its signature: the caller verifies `body` against `signature`.
+struct Unsealed {
+  Envelope envelope;
+  ByteView body;
+  FixedView<crypto::ed25519::kSignatureSize> signature;
+};
+
+Result<Unsealed> unseal(ByteView bytes) {
   if (bytes.size() > kMaxEnvelopeSize) return Status::invalid("too_large", "committee message over 16 MiB");
   if (bytes.size() < crypto::ed25519::kSignatureSize) return Status::invalid("truncated", "no signature");
   const ByteView body = bytes.first(bytes.size() - crypto::ed25519::kSignatureSize);
@@ -262,10 +280,34 @@ Result<Envelope> open(ByteView bytes) {
   if (is_reply == is_zero(e.in_reply_to)) {
     return Status::invalid("bad_envelope", is_reply ? "a reply must name its request" : "a request answers nothing");
   }
-  if (Status s = crypto::ed25519::verify(e.sender, body, FixedView<64>(signature.data(), 64)); !s.is_ok()) {
-    return Status::invalid("bad_signature", "committee message signature: " + s.to_string());
-  }
-  return e;
+  return Unsealed{std::move(e), body, FixedView<crypto::ed25519::kSignatureSize>(signature.data(), signature.size())};
+}
+
+std::optional<crypto::ed25519::PublicKey> parsed_key(const FixedBytes<32>& bytes) {
+  auto key = crypto::ed25519::PublicKey::parse(bytes);
+  if (!key) return std::nullopt;
+  return *key;
+}
+
+Status signature_status(Status s) {
+  if (s.is_ok()) return s;
+  return Status::invalid("bad_signature", "committee message signature: " + s.to_string());
+}
+
+}  // namespace
+
+Result<Envelope> open(ByteView bytes) {
+  CREDENCE_ASSIGN_OR_RETURN(Unsealed u, unseal(bytes));
+  CREDENCE_RETURN_IF_ERROR(signature_status(crypto::ed25519::verify(u.envelope.sender, u.body, u.signature)));
+  return std::move(u.envelope);
+}
+
+Result<Envelope> open(ByteView bytes, const crypto::ed25519::PublicKey& sender) {
+  CREDENCE_ASSIGN_OR_RETURN(Unsealed u, unseal(bytes));
+  // Checked before the signature: a message from anyone else costs no verification.
+  if (u.envelope.sender != sender.bytes()) return Status::invalid("unknown_sender", "the message is from another key");
+  CREDENCE_RETURN_IF_ERROR(signature_status(crypto::ed25519::verify(sender, u.body, u.signature)));
+  return std::move(u.envelope);
 }
 
 Status ReplayGuard::check(const Envelope& e, std::uint64_t now_ms) {
@@ -378,6 +420,7 @@ Result<Fault> parse_fault(std::string_view text) {
 MemberService::MemberService(CommitteeInfo committee, threshold::KeyPackage share, crypto::ed25519::SecretKey identity,
                              std::uint64_t chain_id, Checker& checker, Clock clock, Fault fault)
     : committee_(std::move(committee)),
+      coordinator_key_(parsed_key(committee_.coordinator)),
       share_(std::move(share)),
       identity_(std::move(identity)),
       chain_id_(chain_id),
@@ -409,10 +452,15 @@ void MemberService::expire(std::uint64_t now_ms) {
   }
 }
 
-Result<std::optional<Bytes>> MemberService::handle(ByteView request) {
-  CREDENCE_ASSIGN_OR_RETURN(Envelope e, open(request));
-  if (e.sender != committee_.coordinator) {
+Result<std::optional<Bytes>> MemberService::handle(ByteView request, std::optional<MessageKind> expected) {
+  if (!coordinator_key_) return Status::error("bad_committee", "the committee's coordinator key is not a valid key");
+  auto opened = open(request, *coordinator_key_);
+  if (!opened && opened.status().code() == "unknown_sender") {
     return Status::invalid("unknown_sender", "only the committee's coordinator may ask members to sign");
+  }
+  CREDENCE_ASSIGN_OR_RETURN(Envelope e, std::move(opened));
+  if (expected && e.kind != *expected) {
+    return Status::invalid("bad_envelope", "this endpoint takes another message kind");
   }
   if (e.recipient != identity_.public_key().bytes()) {
     return Status::invalid("wrong_recipient", "the message is addressed to another member");
@@ -527,7 +575,11 @@ Coordinator::Coordinator(CommitteeInfo committee, crypto::ed25519::SecretKey ide
       identity_(std::move(identity)),
       chain_id_(chain_id),
       transport_(transport),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)) {
+  for (const Member& m : committee_.members) {
+    if (auto key = parsed_key(m.identity)) member_keys_.emplace(m.id, *key);
+  }
+}
 
 Coordinator::~Coordinator() {
   std::lock_guard lock(background_mutex_);
@@ -616,18 +668,22 @@ SigningOutcome Coordinator::sign(const SignRequest& request, std::uint64_t deadl
   };
   // Takes one reply apart; returns the roast message or records why there is none.
   auto accept = [&](Inbox::Event& ev) -> std::optional<threshold::roast::SignerMessage> {
-    const Member* member = committee_.member(ev.member);
     if (!ev.reply.ok()) {
       outcome.failures[ev.member] = ev.reply.status().to_string();
       return std::nullopt;
     }
     if (!ev.reply->has_value()) return std::nullopt;  // silent
-    auto e = open(**ev.reply);
+    auto key = member_keys_.find(ev.member);
+    if (key == member_keys_.end()) {
+      outcome.failures[ev.member] = "the member's identity key in the committee file is not a valid key";
+      return std::nullopt;
+    }
+    auto e = open(**ev.reply, key->second);
     if (!e) {
       outcome.failures[ev.member] = e.status().to_string();
       return std::nullopt;
     }
-    if (e->sender != member->identity || e->recipient != identity_.public_key().bytes() || e->chain_id != chain_id_ ||
+    if (e->recipient != identity_.public_key().bytes() || e->chain_id != chain_id_ ||
         e->in_reply_to != ev.request_nonce) {
       outcome.failures[ev.member] = "reply not from the member, or not an answer to our request";
       return std::nullopt;
@@ -661,8 +717,30 @@ SigningOutcome Coordinator::sign(const SignRequest& request, std::uint64_t deadl
     return *decoded;
   };
 
+  // Sessions roast started but whose requests are not sent yet. Every answer already waiting is taken in before
+  // they go out: when those answers complete the signature, the sessions they would have started are never sent —
+  // no member computes a share for nothing — and nothing waits (the inbox is drained, not waited on).
+  std::vector<threshold::roast::SessionRequest> to_send;
+  std::uint32_t sent_sessions = 0;
+  auto send_sessions = [&] {
+    for (const auto& session : to_send) {
+      codec::Writer w;
+      w.fixed<32>(request.signing_id).bytes(threshold::encode_session_request(committee_.suite, session));
+      const Bytes payload = std::move(w).take();
+      for (const auto& commitment : session.package.commitments) {
+        send(*committee_.member(commitment.identifier), MessageKind::session_request, payload);
+      }
+      ++sent_sessions;
+    }
+    to_send.clear();
+  };
   while (!roast->finished() && !roast->failed()) {
     std::unique_lock lock(inbox->mutex);
+    if (inbox->events.empty() && !to_send.empty()) {
+      lock.unlock();
+      send_sessions();
+      continue;
+    }
     const std::uint64_t now = clock_();
     if (now >= deadline_ms) {
       outcome.deadline_exceeded = true;
@@ -688,22 +766,15 @@ SigningOutcome Coordinator::sign(const SignRequest& request, std::uint64_t deadl
     }
     if (on_progress) {
       outcome.malicious = roast->malicious();
-      outcome.sessions = roast->sessions_started();
+      outcome.sessions = sent_sessions + static_cast<std::uint32_t>(to_send.size());
       on_progress(outcome);
     }
-    for (const auto& session : *sessions) {
-      codec::Writer w;
-      w.fixed<32>(request.signing_id).bytes(threshold::encode_session_request(committee_.suite, session));
-      const Bytes payload = std::move(w).take();
-      for (const auto& commitment : session.package.commitments) {
-        send(*committee_.member(commitment.identifier), MessageKind::session_request, payload);
-      }
-    }
+    to_send.insert(to_send.end(), sessions->begin(), sessions->end());
   }
   outcome.signature = roast->signature();
   outcome.signers = roast->signers();
   outcome.malicious = roast->malicious();
-  outcome.sessions = roast->sessions_started();
+  outcome.sessions = sent_sessions;  // sessions whose requests went out (roast may have started more, never sent)
   outcome.elapsed_ms = elapsed();
   // Calls still in flight finish on their own (bounded by the deadline) into the shared inbox; joined later.
   {

@@ -109,11 +109,7 @@ std::unique_ptr<Transport> make_http_transport() { return std::make_unique<HttpT
 void serve_member_request(MemberService& member, const httplib::Request& req, httplib::Response& res,
                           MessageKind expected) {
   const Bytes body(req.body.begin(), req.body.end());
-  auto envelope = open(body);
-  if (envelope && envelope->kind != expected) {
-    return send_error(res, 400, "bad_envelope", "this endpoint takes another message kind");
-  }
-  auto reply = member.handle(body);
+  auto reply = member.handle(body, expected);
   if (!reply) {
     const Status& s = reply.status();
     return send_error(res, s.is_error() ? 500 : (s.code() == "busy" ? 503 : 400), s.code(), s.message());
@@ -171,40 +167,49 @@ Status MemberServer::start(const std::string& host, std::uint16_t port) {
   return Status::ok();
 }
 
-Result<core::Checkpoint> FollowingChecker::header(std::uint64_t height) {
+Result<codec::Json> FollowingChecker::get(const std::string& target, std::string_view what) {
   std::string origin, path;
   if (!split_url(node_url_, origin, path)) return Status::error("bad_node_url", "no http:// URL: " + node_url_);
   httplib::Client client(origin);
   client.set_connection_timeout(std::chrono::seconds(2));
   client.set_read_timeout(std::chrono::seconds(5));
-  auto res = client.Get(path + "/v1/blocks/" + std::to_string(height));
+  auto res = client.Get(path + target);
   if (!res) return Status::error("unreachable", "node " + node_url_ + ": " + httplib::to_string(res.error()));
-  if (res->status == 404) return Status::invalid("unknown_height", "no block " + std::to_string(height) + " yet");
+  if (res->status == 404) return Status::invalid("unknown_height", "the node has no " + std::string(what) + " yet");
   if (res->status != 200) return Status::error("node_error", "node answered " + std::to_string(res->status));
   auto json = codec::parse_json(res->body);
-  if (!json || !json->contains("header")) return Status::error("node_error", "no header in the node's answer");
-  CREDENCE_ASSIGN_OR_RETURN(auto r, codec::ObjectReader::make((*json)["header"], "header"));
+  if (!json) return Status::error("node_error", "node " + node_url_ + " sent no JSON for the " + std::string(what));
+  return std::move(*json);
+}
+
+Result<core::Checkpoint> FollowingChecker::header(std::uint64_t height) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = headers_.find(height); it != headers_.end()) return it->second;
+  }
+  CREDENCE_ASSIGN_OR_RETURN(codec::Json json,
+                            get("/v1/blocks/" + std::to_string(height), "block " + std::to_string(height)));
+  if (!json.contains("header")) return Status::error("node_error", "no header in the node's answer");
+  CREDENCE_ASSIGN_OR_RETURN(auto r, codec::ObjectReader::make(json["header"], "header"));
   core::Checkpoint c;
   CREDENCE_ASSIGN_OR_RETURN(c.chain_id, r.u64("chain_id"));
   CREDENCE_ASSIGN_OR_RETURN(c.height, r.u64("height"));
   CREDENCE_ASSIGN_OR_RETURN(c.time, r.u64("time"));
   CREDENCE_ASSIGN_OR_RETURN(c.state_root, r.hex_fixed<32>("state_root"));
+  if (c.height != height) return Status::error("node_error", "the node answered with another block's header");
+  // A committed header never changes: keep it, so a burst of requests at one height asks the node once.
+  std::lock_guard lock(mutex_);
+  if (headers_.size() >= kHeaderCache) headers_.erase(headers_.begin());  // the oldest height
+  headers_.emplace(height, c);
   return c;
 }
 
 Result<std::uint64_t> FollowingChecker::chain_id() {
-  std::string origin, path;
-  if (!split_url(node_url_, origin, path)) return Status::invalid("bad_node_url", "no http:// URL: " + node_url_);
-  httplib::Client client(origin);
-  client.set_connection_timeout(std::chrono::seconds(2));
-  client.set_read_timeout(std::chrono::seconds(5));
-  auto res = client.Get(path + "/v1/health");
-  if (!res) return Status::error("unreachable", "node " + node_url_ + ": " + httplib::to_string(res.error()));
-  auto json = codec::parse_json(res->body);
-  if (res->status != 200 || !json || !json->contains("chain_id") || !(*json)["chain_id"].is_number_unsigned()) {
+  CREDENCE_ASSIGN_OR_RETURN(codec::Json json, get("/v1/health", "health"));
+  if (!json.contains("chain_id") || !json["chain_id"].is_number_unsigned()) {
     return Status::error("node_error", "node " + node_url_ + " gave no chain id");
   }
-  return (*json)["chain_id"].get<std::uint64_t>();
+  return json["chain_id"].get<std::uint64_t>();
 }
 
 Status FollowingChecker::check_checkpoint(const core::Checkpoint& checkpoint) {

@@ -16,8 +16,10 @@
 #include <toml++/toml.h>
 
 #include "credence/codec/hex.h"
+#include "credence/codec/json.h"
 #include "credence/core/block.h"
 #include "credence/crypto/ed25519.h"
+#include "credence/node/committee.h"
 
 namespace credence::node {
 namespace {
@@ -30,7 +32,7 @@ constexpr std::int64_t kMaxMempoolBytes = std::int64_t{64} << 30;
 constexpr std::int64_t kMaxThreads = 1024;
 constexpr std::int64_t kMinBodyBytes = 1024;
 constexpr std::int64_t kMaxBodyBytes = std::int64_t{256} << 20;
-constexpr std::size_t kMaxCommitteeMembers = 256;
+constexpr std::size_t kMaxCommitteeMembers = core::kMaxCommitteeMembers;
 
 Status bad(const std::string& key, const std::string& why) {
   return Status::invalid("bad_config", key + ": " + why);
@@ -165,10 +167,26 @@ Status parse_account(const toml::node& node, const std::string& key, core::Accou
   return Status::ok();
 }
 
+// An absolute http(s) URL without query or fragment, at most 512 bytes of printable ASCII.
+Status check_public_url(std::string_view url) {
+  const bool http = url.substr(0, 7) == "http://";
+  const bool https = url.substr(0, 8) == "https://";
+  if (!http && !https) return Status::invalid("bad_config", "must start with http:// or https://");
+  if (url.size() > 512) return Status::invalid("bad_config", "longer than 512 bytes");
+  const std::string_view rest = url.substr(http ? 7 : 8);
+  if (rest.empty() || rest.front() == '/') return Status::invalid("bad_config", "no host");
+  for (const char c : url) {
+    if (c <= ' ' || c > '~' || c == '?' || c == '#') {
+      return Status::invalid("bad_config", "spaces, non-ASCII, '?' and '#' are not allowed");
+    }
+  }
+  return Status::ok();
+}
+
 Status parse_node(const toml::table* table, NodeConfig& config) {
   if (table == nullptr) return bad("node", "missing (required)");
   Reader r(*table, "node");
-  CREDENCE_RETURN_IF_ERROR(r.only({"data", "listen"}));
+  CREDENCE_RETURN_IF_ERROR(r.only({"data", "listen", "key", "public_url"}));
   std::string data;
   CREDENCE_RETURN_IF_ERROR(r.string("data", data, /*required=*/true));
   if (data.empty()) return bad("node.data", "must not be empty");
@@ -177,6 +195,19 @@ Status parse_node(const toml::table* table, NodeConfig& config) {
     std::string text;
     CREDENCE_RETURN_IF_ERROR(r.string("listen", text));
     CREDENCE_RETURN_IF_ERROR(parse_listen(text, config.listen_host, config.listen_port).with_context("node.listen"));
+  }
+  if (r.find("key") != nullptr) {
+    std::string key;
+    CREDENCE_RETURN_IF_ERROR(r.string("key", key));
+    if (key.empty()) return bad("node.key", "must not be empty");
+    config.node_key = key;
+  }
+  if (r.find("public_url") != nullptr) {
+    std::string url;
+    CREDENCE_RETURN_IF_ERROR(r.string("public_url", url));
+    CREDENCE_RETURN_IF_ERROR(check_public_url(url).with_context("node.public_url"));
+    while (url.back() == '/') url.pop_back();
+    config.public_url = url;
   }
   return Status::ok();
 }
@@ -209,28 +240,6 @@ Status parse_allocations(const toml::node& node, GenesisConfig& genesis) {
   return Status::ok();
 }
 
-Status parse_committee(const toml::table& table, GenesisConfig& genesis) {
-  Reader r(table, "genesis.committee");
-  CREDENCE_RETURN_IF_ERROR(r.only({"members", "threshold"}));
-  const toml::node* members_node = r.find("members");
-  if (members_node == nullptr) return bad(r.key("members"), "missing (required)");
-  const auto* members = members_node->as_array();
-  if (members == nullptr) return wrong_type(r.key("members"), "an array", *members_node);
-  if (members->empty() || members->size() > kMaxCommitteeMembers) {
-    return bad(r.key("members"), "must hold 1.." + std::to_string(kMaxCommitteeMembers) + " members");
-  }
-  std::set<core::AccountId> seen;
-  for (std::size_t i = 0; i < members->size(); ++i) {
-    const std::string path = r.key("members") + "[" + std::to_string(i) + "]";
-    core::AccountId member{};
-    CREDENCE_RETURN_IF_ERROR(parse_account((*members)[i], path, member));
-    if (!seen.insert(member).second) return bad(path, "duplicate member");
-    genesis.committee_members.push_back(member);
-  }
-  return r.integer("threshold", 1, static_cast<std::int64_t>(members->size()), genesis.committee_threshold,
-                   /*required=*/true);
-}
-
 Status parse_genesis(const toml::table* table, GenesisConfig& genesis) {
   if (table == nullptr) return bad("genesis", "missing (required)");
   Reader r(*table, "genesis");
@@ -240,9 +249,10 @@ Status parse_genesis(const toml::table* table, GenesisConfig& genesis) {
   if (const toml::node* allocations = r.find("allocations")) {
     CREDENCE_RETURN_IF_ERROR(parse_allocations(*allocations, genesis));
   }
-  const toml::table* committee = nullptr;
-  CREDENCE_RETURN_IF_ERROR(r.table("committee", committee));
-  if (committee != nullptr) CREDENCE_RETURN_IF_ERROR(parse_committee(*committee, genesis));
+  std::string committee;
+  CREDENCE_RETURN_IF_ERROR(r.string("committee", committee));
+  if (r.find("committee") != nullptr && committee.empty()) return bad(r.key("committee"), "must not be empty");
+  genesis.committee_file = committee;
   return Status::ok();
 }
 
@@ -466,13 +476,41 @@ Result<NodeConfig> load_config(const std::filesystem::path& file) {
     if (!p.empty() && p.is_relative()) p = (file.parent_path() / p).lexically_normal();
   };
   resolve(config->data_dir);
+  resolve(config->node_key);
   resolve(config->committee.file);
+  resolve(config->genesis.committee_file);
   resolve(config->committee.coordinator_key);
   for (auto& m : config->committee.embedded) {
     resolve(m.share);
     resolve(m.identity_key);
   }
+  if (!config->genesis.committee_file.empty()) {
+    CREDENCE_ASSIGN_OR_RETURN(config->genesis.committee, load_committee_record(config->genesis.committee_file));
+  }
   return config;
+}
+
+Result<core::CommitteeRecord> load_committee_record(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) return Status::invalid("bad_config", "genesis.committee: " + name + ": " + ec.message());
+  if (size > kMaxConfigFile) return Status::invalid("bad_config", "genesis.committee: " + name + " is too large");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::error("io_error", name + ": " + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::error("io_error", name + ": read failed");
+  auto json = codec::parse_json(text);
+  if (!json) return Status::invalid("bad_config", "genesis.committee: " + name + ": " + json.status().message());
+  auto committee = committee::committee_from_json(*json);
+  if (!committee) {
+    return Status::invalid("bad_config", "genesis.committee: " + name + ": " + committee.status().to_string());
+  }
+  auto record = committee::to_record(*committee);
+  if (Status s = core::check_committee_record(record); !s.is_ok()) {
+    return Status::invalid("bad_config", "genesis.committee: " + name + ": " + s.to_string());
+  }
+  return record;
 }
 
 NodeConfig dev_config(std::filesystem::path data_dir, std::string host, std::uint16_t port,
@@ -489,7 +527,7 @@ NodeConfig dev_config(std::filesystem::path data_dir, std::string host, std::uin
 }
 
 core::Genesis to_genesis(const GenesisConfig& genesis) {
-  return core::Genesis{genesis.chain_id, genesis.allocations};
+  return core::Genesis{genesis.chain_id, genesis.allocations, genesis.committee};
 }
 
 }  // namespace credence::node

@@ -12,7 +12,10 @@
 #include <string>
 
 #include "credence/codec/hex.h"
+#include "credence/codec/json.h"
 #include "credence/crypto/ed25519.h"
+#include "credence/crypto/random.h"
+#include "credence/node/committee.h"
 
 namespace credence::node {
 namespace {
@@ -70,8 +73,8 @@ TEST(Config, ParsesTheFullExample) {
   ASSERT_EQ(c.genesis.allocations.size(), 2u);
   EXPECT_EQ(c.genesis.allocations[0], std::make_pair(key(1), std::uint64_t{1'000'000}));
   EXPECT_EQ(c.genesis.allocations[1], std::make_pair(key(2), std::uint64_t{250}));
-  EXPECT_EQ(c.genesis.committee_members, (std::vector<core::AccountId>{key(3), key(4), key(5)}));
-  EXPECT_EQ(c.genesis.committee_threshold, 2u);
+  EXPECT_EQ(c.genesis.committee_file, std::filesystem::path("committee/committee.json"));
+  EXPECT_FALSE(c.genesis.committee.has_value());  // parse_config does not read files; load_config does
   EXPECT_EQ(c.block_interval_ms, 250u);
   EXPECT_EQ(c.block_max_transactions, 5000u);
   EXPECT_EQ(c.mempool.max_transactions, 50'000u);
@@ -100,8 +103,8 @@ TEST(Config, DefaultsForEverythingOptional) {
   EXPECT_EQ(c.genesis.chain_id, 5u);
   EXPECT_EQ(c.genesis.time, 0u);
   EXPECT_TRUE(c.genesis.allocations.empty());
-  EXPECT_TRUE(c.genesis.committee_members.empty());
-  EXPECT_EQ(c.genesis.committee_threshold, 0u);
+  EXPECT_TRUE(c.genesis.committee_file.empty());
+  EXPECT_FALSE(c.genesis.committee.has_value());
   EXPECT_EQ(c.block_interval_ms, 200u);
   EXPECT_EQ(c.block_max_transactions, 2000u);
   EXPECT_EQ(c.mempool.max_transactions, d.mempool.max_transactions);
@@ -123,13 +126,10 @@ TEST(Config, AcceptsArrayOfTablesAndSubTableForms) {
       "\"\namount = 3\n"
       "[[genesis.allocations]]\naccount = \"" +
       hex(key(2)) +
-      "\"\namount = 4\n"
-      "[genesis.committee]\nmembers = [\"" +
-      hex(key(3)) + "\"]\nthreshold = 1\n";
+      "\"\namount = 4\n";
   auto r = parse_config(text);
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   EXPECT_EQ(r->genesis.allocations.size(), 2u);
-  EXPECT_EQ(r->genesis.committee_members.size(), 1u);
 }
 
 TEST(Config, SmallerPoolLowersTheDefaultPerAccountBound) {
@@ -175,8 +175,6 @@ TEST(Config, UnknownTablesAndKeys) {
   EXPECT_EQ(failure(minimal("[storage]\nfsync = true\n")), "storage.fsync: unknown key");
   EXPECT_EQ(failure(minimal("allocations = [{ account = \"" + hex(key(1)) + "\", amount = 1, note = \"x\" }]\n")),
             "genesis.allocations[0].note: unknown key");
-  EXPECT_EQ(failure(minimal("committee = { members = [\"" + hex(key(1)) + "\"], threshold = 1, size = 1 }\n")),
-            "genesis.committee.size: unknown key");
 }
 
 TEST(Config, WrongTypes) {
@@ -195,11 +193,10 @@ TEST(Config, WrongTypes) {
             "genesis.allocations[0].account: expected a string, got an integer");
   EXPECT_EQ(failure(minimal("allocations = [{ account = \"" + hex(key(1)) + "\", amount = 1.5 }]\n")),
             "genesis.allocations[0].amount: expected an integer, got a float");
-  EXPECT_EQ(failure(minimal("committee = [1]\n")), "genesis.committee: expected a table, got an array");
-  EXPECT_EQ(failure(minimal("committee = { members = \"x\", threshold = 1 }\n")),
-            "genesis.committee.members: expected an array, got a string");
-  EXPECT_EQ(failure(minimal("committee = { members = [1], threshold = 1 }\n")),
-            "genesis.committee.members[0]: expected a string, got an integer");
+  EXPECT_EQ(failure(minimal("committee = [1]\n")), "genesis.committee: expected a string, got an array");
+  // The inline member list of earlier builds is refused: a committee comes from its DKG's committee.json.
+  EXPECT_EQ(failure(minimal("committee = { members = [\"x\"], threshold = 1 }\n")),
+            "genesis.committee: expected a string, got a table");
   EXPECT_EQ(failure(minimal("[block]\ninterval_ms = 100.0\n")), "block.interval_ms: expected an integer, got a float");
   EXPECT_EQ(failure(minimal("[mempool]\nmax_bytes = \"1M\"\n")),
             "mempool.max_bytes: expected an integer, got a string");
@@ -273,22 +270,12 @@ TEST(Config, Allocations) {
   EXPECT_EQ(r->genesis.allocations[0].first, key(1));
 }
 
-TEST(Config, Committee) {
-  const std::string m1 = hex(key(1));
-  const std::string m2 = hex(key(2));
-  EXPECT_EQ(failure(minimal("committee = { threshold = 1 }\n")), "genesis.committee.members: missing (required)");
-  EXPECT_EQ(failure(minimal("committee = { members = [\"" + m1 + "\"] }\n")),
-            "genesis.committee.threshold: missing (required)");
-  EXPECT_EQ(failure(minimal("committee = { members = [], threshold = 0 }\n")),
-            "genesis.committee.members: must hold 1..256 members");
-  EXPECT_EQ(failure(minimal("committee = { members = [\"" + m1 + "\", \"" + m2 + "\"], threshold = 3 }\n")),
-            "genesis.committee.threshold: must be in 1..2, got 3");
-  EXPECT_EQ(failure(minimal("committee = { members = [\"" + m1 + "\", \"" + m2 + "\"], threshold = 0 }\n")),
-            "genesis.committee.threshold: must be in 1..2, got 0");
-  EXPECT_EQ(failure(minimal("committee = { members = [\"" + m1 + "\", \"" + m1 + "\"], threshold = 1 }\n")),
-            "genesis.committee.members[1]: duplicate member");
-  EXPECT_EQ(failure(minimal("committee = { members = [\"0x12\"], threshold = 1 }\n")),
-            "genesis.committee.members[0]: expected \"0x\" and 64 hex digits");
+TEST(Config, GenesisCommitteeNamesAFile) {
+  auto r = parse_config(minimal("committee = \"dkg/committee.json\"\n"));
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->genesis.committee_file, std::filesystem::path("dkg/committee.json"));
+  EXPECT_EQ(failure(minimal("committee = \"\"\n")), "genesis.committee: must not be empty");
+  EXPECT_EQ(failure(minimal("committee = 3\n")), "genesis.committee: expected a string, got an integer");
 }
 
 TEST(Config, CommitteeSection) {
@@ -370,6 +357,28 @@ TEST(Config, Listen) {
   EXPECT_FALSE(parse_listen(std::string(64, 'a') + ":80", host, port).is_ok());
 }
 
+TEST(Config, NodeKeyAndPublicUrl) {
+  const auto parse = [](const std::string& node_extra) {
+    return parse_config("[node]\ndata = \"x\"\n" + node_extra + "[genesis]\nchain_id = 1\n");
+  };
+  auto c = parse("");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_TRUE(c->node_key.empty());  // credenced: DATA/node.key
+  EXPECT_TRUE(c->public_url.empty());  // the bound address
+  c = parse("key = \"keys/node.key\"\npublic_url = \"https://ledger.example.org/credence/\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->node_key, std::filesystem::path("keys/node.key"));
+  EXPECT_EQ(c->public_url, "https://ledger.example.org/credence");  // the trailing "/" is dropped
+  EXPECT_EQ(parse("key = \"\"\n").status().message(), "node.key: must not be empty");
+  EXPECT_EQ(parse("key = 5\n").status().code(), "bad_config");
+  for (const char* bad : {"ftp://x", "http://", "https:///path", "http://a b", "http://x?q=1", "http://x#f"}) {
+    auto r = parse(std::string("public_url = \"") + bad + "\"\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), "bad_config");
+    EXPECT_NE(r.status().message().find("node.public_url"), std::string::npos) << r.status().message();
+  }
+}
+
 TEST(Config, DevConfig) {
   const core::AccountId faucet = key(9);
   const NodeConfig c = dev_config("/tmp/dev", "127.0.0.1", 18545, faucet);
@@ -423,6 +432,13 @@ TEST_F(ConfigFile, RelativeDataIsResolvedAgainstTheFilesDirectory) {
   EXPECT_EQ(r->data_dir, std::filesystem::path("/srv/credence"));
 }
 
+TEST_F(ConfigFile, NodeKeyIsResolvedAgainstTheFilesDirectory) {
+  auto r = load_config(
+      write("etc/key.toml", "[node]\ndata = \"data\"\nkey = \"keys/node.key\"\n[genesis]\nchain_id = 1\n"));
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(r->node_key, dir_ / "etc" / "keys" / "node.key");
+}
+
 TEST_F(ConfigFile, CommitteePathsAreResolvedAgainstTheFilesDirectory) {
   auto r = load_config(write("etc/c.toml", minimal("[committee]\nfile = \"committee.json\"\ncoordinator_key = "
                                                    "\"/keys/c.key\"\n[[committee.embedded]]\nshare = \"m/1.share\"\n"
@@ -433,10 +449,50 @@ TEST_F(ConfigFile, CommitteePathsAreResolvedAgainstTheFilesDirectory) {
   EXPECT_EQ(r->committee.embedded[0].share, dir_ / "etc" / "m" / "1.share");
 }
 
+// A committee from a real (in-process) DKG, written as the ceremony writes committee.json.
+committee::LocalCeremony ceremony() {
+  crypto::SystemRandom random;
+  std::vector<FixedBytes<32>> identities;
+  for (int i = 0; i < 3; ++i) identities.push_back(crypto::ed25519::SecretKey::generate(random).public_key().bytes());
+  auto c = committee::run_local_dkg(identities, 2, crypto::ed25519::SecretKey::generate(random).public_key().bytes(),
+                                    random);
+  EXPECT_TRUE(c.ok()) << c.status().to_string();
+  return std::move(*c);
+}
+
 TEST_F(ConfigFile, ParsesTheFullExampleFromAFile) {
+  const auto dkg = ceremony();
+  std::filesystem::create_directories(dir_ / "committee");
+  write("committee/committee.json", codec::dump_json(committee::to_json(dkg.committee)));
   auto r = load_config(write("node.toml", example()));
   ASSERT_TRUE(r.ok()) << r.status().to_string();
-  EXPECT_EQ(r->genesis.committee_threshold, 2u);
+  EXPECT_EQ(r->genesis.committee_file, dir_ / "committee" / "committee.json");
+  ASSERT_TRUE(r->genesis.committee.has_value());
+  EXPECT_EQ(*r->genesis.committee, committee::to_record(dkg.committee));
+  EXPECT_EQ(to_genesis(r->genesis).committee, r->genesis.committee);
+}
+
+TEST_F(ConfigFile, GenesisCommitteeFileMustBeACommittee) {
+  auto r = load_config(write("etc/a.toml", minimal("committee = \"absent.json\"\n")));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), "bad_config");
+  EXPECT_NE(r.status().message().find("genesis.committee: " + (dir_ / "etc" / "absent.json").string()),
+            std::string::npos)
+      << r.status().message();
+
+  write("etc/garbage.json", "{\"members\": 1");
+  r = load_config(write("etc/b.toml", minimal("committee = \"garbage.json\"\n")));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), "bad_config");
+
+  // A structurally valid file whose threshold is out of range is refused by the committee's own checks.
+  auto json = committee::to_json(ceremony().committee);
+  json["threshold"] = 9;
+  write("etc/c.json", codec::dump_json(json));
+  r = load_config(write("etc/c.toml", minimal("committee = \"c.json\"\n")));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), "bad_config");
+  EXPECT_NE(r.status().message().find("bad_committee"), std::string::npos) << r.status().message();
 }
 
 TEST_F(ConfigFile, ErrorsNameTheFile) {

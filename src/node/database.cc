@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "credence/codec/canonical.h"
+#include "credence/codec/hex.h"
 #include "credence/core/smt.h"
 #include "storage_layout.h"
 
@@ -25,7 +26,8 @@ namespace {
 using storage::Family;
 
 constexpr std::string_view kGenesisTag = "credence/genesis";
-constexpr std::uint8_t kGenesisVersion = 1;
+// v1: chain id and allocations; v2 adds the committee (a flag, then its record). Both are read.
+constexpr std::uint8_t kGenesisVersion = 2;
 constexpr std::size_t kAllocationSize = 32 + 8;  // account, amount
 
 rocksdb::Slice slice(ByteView v) {
@@ -57,12 +59,15 @@ Bytes encode_genesis(const core::Genesis& genesis) {
   codec::Writer w(kGenesisTag, kGenesisVersion);
   w.u64(genesis.chain_id).varint(genesis.allocations.size());
   for (const auto& [account, amount] : genesis.allocations) w.raw(account).u64(amount);
+  w.boolean(genesis.committee.has_value());
+  if (genesis.committee) w.bytes(core::encode_committee_record(*genesis.committee));
   return std::move(w).take();
 }
 
 Result<core::Genesis> decode_genesis(ByteView bytes) {
   codec::Reader r(bytes);
-  if (auto version = r.header(kGenesisTag, kGenesisVersion, kGenesisVersion); !version) return version.status();
+  auto version = r.header(kGenesisTag, 1, kGenesisVersion);
+  if (!version) return version.status();
   core::Genesis g;
   CREDENCE_ASSIGN_OR_RETURN(g.chain_id, r.u64());
   CREDENCE_ASSIGN_OR_RETURN(const std::uint64_t count, r.count(kAllocationSize));
@@ -71,6 +76,13 @@ Result<core::Genesis> decode_genesis(ByteView bytes) {
     CREDENCE_ASSIGN_OR_RETURN(const core::AccountId account, r.fixed<32>());
     CREDENCE_ASSIGN_OR_RETURN(const std::uint64_t amount, r.u64());
     g.allocations.emplace_back(account, amount);
+  }
+  if (*version >= 2) {
+    CREDENCE_ASSIGN_OR_RETURN(const bool has_committee, r.boolean());
+    if (has_committee) {
+      CREDENCE_ASSIGN_OR_RETURN(const Bytes record, r.bytes());
+      CREDENCE_ASSIGN_OR_RETURN(g.committee, core::decode_committee_record(record));
+    }
   }
   CREDENCE_RETURN_IF_ERROR(r.finish());
   return g;
@@ -306,6 +318,38 @@ class RocksSnapshot final : public Snapshot {
     return out;
   }
 
+  Result<std::optional<std::uint64_t>> attestation_sequence(const core::Id& id) const override {
+    CREDENCE_ASSIGN_OR_RETURN(auto bytes, store_->get(read_options_, storage::kIndex, storage::sequence_key(id)));
+    if (!bytes) return std::optional<std::uint64_t>{};
+    if (bytes->size() != 8) return corrupt("malformed attestation sequence entry");
+    return std::optional<std::uint64_t>(storage::read_be64(*bytes));
+  }
+
+  Result<std::uint64_t> attestation_count() const override {
+    CREDENCE_ASSIGN_OR_RETURN(auto bytes, store_->get(read_options_, storage::kMeta, storage::kMetaNextAttestation));
+    if (!bytes || bytes->size() != 8) return corrupt("missing or malformed next_attestation");
+    return storage::read_be64(*bytes);
+  }
+
+  Result<std::vector<std::uint64_t>> revoked_sequences(std::uint64_t from, std::uint64_t to) const override {
+    std::vector<std::uint64_t> out;
+    if (from >= to) return out;
+    const std::string lower = storage::index_key(storage::IndexKind::revoked, {}, from);
+    const std::string upper = storage::index_key(storage::IndexKind::revoked, {}, to);
+    rocksdb::ReadOptions ro = read_options_;
+    const rocksdb::Slice lower_bound(lower), upper_bound(upper);
+    ro.iterate_lower_bound = &lower_bound;
+    ro.iterate_upper_bound = &upper_bound;  // exclusive; 'v' keys are fixed-size, so byte order is numeric order
+    std::unique_ptr<rocksdb::Iterator> it(store_->db->NewIterator(ro, store_->cf(storage::kIndex)));
+    for (it->Seek(lower_bound); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.size() != 9 || it->value().size() != 8) return corrupt("malformed revoked entry");
+      out.push_back(storage::read_be64(std::string_view(key.data() + 1, 8)));
+    }
+    if (!it->status().ok()) return storage_error(it->status(), "revoked scan");
+    return out;
+  }
+
  private:
   // Reverse scan of one index prefix at this snapshot (storage::IndexReader).
   storage::IndexReader index_reader() const {
@@ -494,8 +538,27 @@ class RocksDatabase final : public Database {
     }
     std::uint64_t next_attestation = next_attestation_;
     std::uint64_t next_schema = next_schema_;
-    storage::for_each_index_entry(index_entries(block, receipts), next_attestation, next_schema,
+    const BlockIndexEntries entries = index_entries(block, receipts);
+    storage::for_each_index_entry(entries, next_attestation, next_schema,
                                   [&](const std::string& key, ByteView value) { put(storage::kIndex, key, value); });
+    // The status-list index: each revoked attestation's sequence, read from the 'i' entries — committed, or staged
+    // just above when the attestation was created in this block.
+    for (const core::Id& id : entries.revoked) {
+      if (!s.ok()) break;
+      std::string sequence;
+      const rocksdb::Status g = batch.GetFromBatchAndDB(store_->db.get(), rocksdb::ReadOptions(),
+                                                        store_->cf(storage::kIndex), slice(storage::sequence_key(id)),
+                                                        &sequence);
+      if (!g.ok() || sequence.size() != 8) {
+        (void)batch.RollbackToSavePoint();
+        if (g.IsNotFound() || g.ok()) {
+          return corrupt("revoked attestation " + codec::hex_encode_0x(id) + " has no sequence entry");
+        }
+        return storage_error(g, "sequence lookup");
+      }
+      put(storage::kIndex, storage::index_key(storage::IndexKind::revoked, {}, storage::read_be64(sequence)),
+          as_bytes(height));
+    }
     // Holders: every balance the block may have changed, read from the staged state (the block's own).
     {
       auto map = core::smt::AuthenticatedMap::open(writer_);

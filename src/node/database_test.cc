@@ -8,6 +8,7 @@
 
 #include "credence/core/smt.h"
 #include "credence/core/state.h"
+#include "credence/crypto/ed25519.h"
 #include "storage_layout.h"
 #include "storage_test_support.h"
 
@@ -60,6 +61,29 @@ TEST(Database, FreshDatabaseHoldsNoChain) {
   EXPECT_EQ((*db)->commit_block(block, {}).code(), "not_initialized");
 }
 
+// The genesis document keeps the committee genesis fixed (format v2), across a reopen.
+TEST(Database, GenesisDocumentKeepsTheCommittee) {
+  auto point = [](std::uint8_t b) {
+    FixedBytes<32> seed{};
+    seed.fill(b);
+    return crypto::ed25519::SecretKey::from_seed(seed).public_key().bytes();
+  };
+  core::CommitteeRecord committee;
+  committee.threshold = 2;
+  committee.group_public_key = point(1);
+  committee.coordinator = point(2);
+  committee.members = {{1, point(3), point(4)}, {2, point(5), point(6)}};
+  const Account alice(1);
+  Node node({{alice.id(), 7}}, Node::fast_options(), committee);
+  for (int round = 0; round < 2; ++round) {
+    auto genesis = node.db().genesis();
+    ASSERT_TRUE(genesis.ok() && genesis->has_value()) << genesis.status().to_string();
+    EXPECT_EQ((*genesis)->committee, committee);
+    EXPECT_EQ((*genesis)->allocations, node.genesis().allocations);
+    node.reopen();
+  }
+}
+
 TEST(Database, CommitsAndReopensWithEverythingStored) {
   const Account alice(1), bob(2);
   Node node({{alice.id(), 1'000'000}, {bob.id(), 5}});
@@ -78,6 +102,7 @@ TEST(Database, CommitsAndReopensWithEverythingStored) {
     ASSERT_TRUE(genesis.ok() && genesis->has_value());
     EXPECT_EQ((*genesis)->chain_id, node.genesis().chain_id);
     EXPECT_EQ((*genesis)->allocations, node.genesis().allocations);
+    EXPECT_FALSE((*genesis)->committee.has_value());
 
     const auto snap = db.snapshot();
     EXPECT_EQ(snap->head(), blocks.back().block.header);

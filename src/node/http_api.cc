@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <variant>
 
 #include "credence/codec/canonical.h"
 #include "credence/codec/hex.h"
@@ -22,7 +23,9 @@
 #include "credence/core/state.h"
 #include "credence/core/verify.h"
 #include "credence/node/certifier.h"
+#include "credence/interop/status_list.h"
 #include "credence/node/node.h"
+#include "credence/node/status_lists.h"
 
 #ifndef CREDENCE_VERSION
 #define CREDENCE_VERSION "unknown"
@@ -302,6 +305,8 @@ struct HttpServer::Impl {
 
   Node& node;
   Certifier* certifier = nullptr;  // the committee's coordinator, when the node has a committee
+  const StatusLists* status_lists = nullptr;  // the node key's status lists, when the node has a key
+  std::string public_url;                     // base of the URLs the node signs (config, else the bound address)
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
   std::atomic<std::uint16_t> port{0};
@@ -337,6 +342,11 @@ struct HttpServer::Impl {
     add("GET", "/v1/schemas/:id", &Impl::schema);
     add("GET", "/v1/attestations", &Impl::list_attestations);
     add("GET", "/v1/attestations/:id", &Impl::attestation);
+    add("GET", "/v1/attestations/:id/status", &Impl::attestation_status);
+    add("GET", "/v1/attestations/:id/credential", &Impl::attestation_credential);
+    add("GET", "/v1/status-lists/:list", &Impl::status_list);
+    add("GET", "/v1/node/key", &Impl::node_key);
+    add("GET", "/v1/registries/:id", &Impl::registries);
     add("POST", "/v1/verify/offchain", &Impl::verify_offchain);
     add("GET", "/v1/verify/:id", &Impl::verify);
     add("POST", "/v1/verify", &Impl::verify_certified);
@@ -912,6 +922,165 @@ struct HttpServer::Impl {
     send_json(res, 200, Json{{"attestations", std::move(list)}, {"next_cursor", cursor_json(page->next_cursor)}});
   }
 
+  // ---- status lists and the node key (docs/vc.md "Publishing from a node")
+
+  bool need_status_lists(httplib::Response& res) {
+    if (status_lists != nullptr) return true;
+    send_error(res, {404, "no_node_key", "this node has no node key: it publishes no status lists"});
+    return false;
+  }
+
+  std::string status_list_url(std::uint64_t list) const {
+    return public_url + "/v1/status-lists/" + std::to_string(list);
+  }
+
+  void node_key(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    if (!need_status_lists(res)) return;
+    send_json(res, 200,
+              Json{{"public_key", codec::hex_encode_0x(status_lists->public_key().bytes())},
+                   {"did", status_lists->did()},
+                   {"verification_method", status_lists->verification_method()},
+                   {"status_list_url", public_url + "/v1/status-lists/{list}"},
+                   {"entries_per_list", StatusLists::kEntriesPerList}});
+  }
+
+  void status_list(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
+    const auto list = parse_u64(p[0]);
+    if (!list) return send_error(res, bad_query("status list: expected a decimal list number, got \"" + p[0] + "\""));
+    if (!need_status_lists(res)) return;
+    const auto view = read_view(res);
+    if (!view) return;
+    auto text = status_lists->credential(*view->snapshot, *list, status_list_url(*list));
+    if (!text) {
+      if (text.status().code() == "unknown_status_list") {
+        return send_error(res, {404, "unknown_status_list", text.status().message()});
+      }
+      return send_error(res, from_local_failure(text.status()));
+    }
+    res.status = 200;
+    res.set_header("X-Credence-Height", std::to_string(view->head().height));
+    res.set_content(**text, std::string(kJsonType));
+  }
+
+  // An on-ledger attestation's record and status-list sequence; a refusal as the HttpError to send.
+  struct LocatedAttestation {
+    core::AttestationRecord record;
+    std::uint64_t sequence = 0;
+  };
+  static std::variant<LocatedAttestation, HttpError> locate(const ReadView& view, const core::Id& id) {
+    auto record = core::load_attestation(core::MapStateView(*view.map), id);
+    if (!record) return from_local_failure(record.status());
+    if (!*record) return HttpError{404, "unknown_attestation", "no attestation " + codec::hex_encode_0x(id)};
+    auto sequence = view.snapshot->attestation_sequence(id);
+    if (!sequence) return from_local_failure(sequence.status());
+    if (!*sequence) {
+      return HttpError{500, "corrupt_state", "attestation " + codec::hex_encode_0x(id) + " has no sequence entry"};
+    }
+    return LocatedAttestation{std::move(**record), **sequence};
+  }
+
+  // The common start of the per-attestation status-list routes: no query parameter, a 32-byte id, a node key, a
+  // read view, the attestation's record and sequence. nullopt once the refusal has been sent.
+  struct AttestationContext {
+    core::Id id{};
+    std::shared_ptr<const ReadView> view;
+    LocatedAttestation located;
+  };
+  std::optional<AttestationContext> attestation_context(const httplib::Request& req, httplib::Response& res,
+                                                        const std::vector<std::string>& p) {
+    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message())), std::nullopt;
+    auto id = parse_hex_param<32>("attestation id", p[0]);
+    if (!id) return send_error(res, bad_query(id.status().message())), std::nullopt;
+    if (!need_status_lists(res)) return std::nullopt;
+    auto view = read_view(res);
+    if (!view) return std::nullopt;
+    auto found = locate(*view, *id);
+    if (const auto* e = std::get_if<HttpError>(&found)) return send_error(res, *e), std::nullopt;
+    return AttestationContext{*id, std::move(view), std::move(std::get<LocatedAttestation>(found))};
+  }
+
+  void attestation_status(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    const auto context = attestation_context(req, res, p);
+    if (!context) return;
+    const LocatedAttestation* located = &context->located;
+    const ReadView* view = context->view.get();
+    const core::Id* id = &context->id;
+    const StatusLists::Position at = StatusLists::position(located->sequence);
+    const std::string url = status_list_url(at.list);
+    send_json(res, 200,
+              Json{{"id", codec::hex_encode_0x(*id)},
+                   {"height", view->head().height},
+                   {"sequence", located->sequence},
+                   {"list", at.list},
+                   {"status_list_credential", url},
+                   {"status_list_index", std::to_string(at.index)},
+                   {"revoked", located->record.revoked_at != 0},
+                   {"credential_status",
+                    interop::status_list::entry(url, at.index, interop::status_list::Purpose::revocation)}});
+  }
+
+  void attestation_credential(const httplib::Request& req, httplib::Response& res,
+                              const std::vector<std::string>& p) {
+    const auto context = attestation_context(req, res, p);
+    if (!context) return;
+    const LocatedAttestation* located = &context->located;
+    const ReadView* view = context->view.get();
+    const core::Attestation& attestation = located->record.attestation;
+    auto schema = core::load_schema(core::MapStateView(*view->map), attestation.request.schema);
+    if (!schema) return send_error(res, from_local_failure(schema.status()));
+    const std::string url = status_list_url(StatusLists::position(located->sequence).list);
+    auto credential = status_lists->attestation_credential(attestation, *schema ? &**schema : nullptr,
+                                                           located->sequence, url,
+                                                           static_cast<std::int64_t>(view->head().time));
+    // The ledger accepted the data under its schema, so a failure here is ours.
+    if (!credential) return send_error(res, from_local_failure(credential.status()));
+    send_json(res, 200, *credential);
+  }
+
+  // ---- the off-ledger registries: timestamps and revocations of any 32-byte id (docs/api.md "Registries")
+
+  static constexpr std::size_t kMaxRevokers = 64;
+
+  void registries(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& p) {
+    auto q = Query::make(req, {"revokers"});
+    if (!q) return send_error(res, bad_query(q.status().message()));
+    auto id = parse_hex_param<32>("id", p[0]);
+    if (!id) return send_error(res, bad_query(id.status().message()));
+    std::vector<core::AccountId> revokers;
+    if (const auto text = q->get("revokers")) {
+      std::string_view rest = *text;
+      while (true) {
+        const std::size_t comma = rest.find(',');
+        auto revoker = parse_hex_param<32>("revokers", std::string(rest.substr(0, comma)));
+        if (!revoker) return send_error(res, bad_query(revoker.status().message()));
+        if (std::find(revokers.begin(), revokers.end(), *revoker) == revokers.end()) revokers.push_back(*revoker);
+        if (revokers.size() > kMaxRevokers) {
+          return send_error(res, bad_query("revokers: at most " + std::to_string(kMaxRevokers) + " accounts"));
+        }
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    const auto view = read_view(res);
+    if (!view) return;
+    const core::MapStateView state(*view->map);
+    auto timestamp = core::load_u64(state, core::timestamp_key(*id));
+    if (!timestamp) return send_error(res, from_local_failure(timestamp.status()));
+    Json revocations = Json::array();
+    for (const core::AccountId& revoker : revokers) {
+      auto at = core::load_u64(state, core::offchain_revocation_key(revoker, *id));
+      if (!at) return send_error(res, from_local_failure(at.status()));
+      if (*at != 0) revocations.push_back(Json{{"revoker", codec::hex_encode_0x(revoker)}, {"time", *at}});
+    }
+    send_json(res, 200,
+              Json{{"id", codec::hex_encode_0x(*id)},
+                   {"height", view->head().height},
+                   {"timestamp", *timestamp != 0 ? Json(*timestamp) : Json(nullptr)},
+                   {"revocations", std::move(revocations)}});
+  }
+
   // ---- verification
 
   // The verdict answer shared by both verify endpoints.
@@ -935,11 +1104,9 @@ struct HttpServer::Impl {
     const auto view = read_view(res);
     if (!view) return;
     const std::uint64_t now = *time ? **time : node.now();
-    auto verdict = core::verify_attestation(core::MapStateView(*view->map), *id, now);
-    if (!verdict) return send_error(res, from_local_failure(verdict.status()));
-    auto bundle = core::prove_attestation(*view->map, *id, now);
-    if (!bundle) return send_error(res, from_local_failure(bundle.status()));
-    send_json(res, 200, verdict_json(*id, now, *view, *verdict, *bundle));
+    auto proven = core::verify_and_prove_attestation(*view->map, *id, now);
+    if (!proven) return send_error(res, from_local_failure(proven.status()));
+    send_json(res, 200, verdict_json(*id, now, *view, proven->verdict, proven->proof));
   }
 
   void verify_offchain(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
@@ -956,11 +1123,10 @@ struct HttpServer::Impl {
     const auto view = read_view(res);
     if (!view) return;
     const std::uint64_t now = *time ? **time : node.now();
-    auto verdict = core::verify_offchain_attestation(core::MapStateView(*view->map), *offchain, now);
-    if (!verdict) return send_error(res, from_local_failure(verdict.status()));
-    auto bundle = core::prove_offchain_attestation(*view->map, *offchain, now);
-    if (!bundle) return send_error(res, from_local_failure(bundle.status()));
-    send_json(res, 200, verdict_json(core::attestation_id(offchain->attestation), now, *view, *verdict, *bundle));
+    auto proven = core::verify_and_prove_offchain_attestation(*view->map, *offchain, now);
+    if (!proven) return send_error(res, from_local_failure(proven.status()));
+    send_json(res, 200,
+              verdict_json(core::attestation_id(offchain->attestation), now, *view, proven->verdict, proven->proof));
   }
 
   // ---- the verifier committee (docs/committee.md)
@@ -975,6 +1141,12 @@ struct HttpServer::Impl {
     if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
     if (!need_committee(res)) return;
     Json info = committee::to_json(certifier->committee());
+    // Whether this is the committee the chain's genesis fixed; its record is provable at /v1/state/proof/<key>.
+    auto view = node.read();
+    auto in_genesis = core::genesis_committee(core::MapStateView(*view->map));
+    if (!in_genesis) return send_error(res, from_local_failure(in_genesis.status()));
+    info["in_genesis"] = in_genesis->has_value() && **in_genesis == committee::to_record(certifier->committee());
+    info["state_key"] = codec::hex_encode_0x(core::meta_key("committee"));
     info["checkpoint_interval"] = certifier->options().checkpoint_interval;
     info["batch_window_ms"] = certifier->options().batch_window_ms;
     send_json(res, 200, info);
@@ -1063,6 +1235,8 @@ HttpServer::HttpServer(Node& node) : impl_(std::make_unique<Impl>(node)) {}
 
 void HttpServer::set_certifier(Certifier* certifier) { impl_->certifier = certifier; }
 
+void HttpServer::set_status_lists(const StatusLists* status_lists) { impl_->status_lists = status_lists; }
+
 HttpServer::~HttpServer() { stop(); }
 
 std::uint16_t HttpServer::port() const { return impl_->port.load(); }
@@ -1136,6 +1310,9 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
     return Status::error("bind", "cannot listen on " + host + ":" + std::to_string(port));
   }
   impl.port.store(static_cast<std::uint16_t>(bound));
+  // Before the accept loop starts: handlers read it unlocked.
+  impl.public_url = !config.public_url.empty() ? config.public_url
+                                               : "http://" + host + ":" + std::to_string(bound);
   httplib::Server* raw = server.get();
   impl.server = std::move(server);
   impl.thread = std::thread([raw] { raw->listen_after_bind(); });

@@ -23,7 +23,11 @@
 #include "credence/codec/json.h"
 #include "credence/core/state.h"
 #include "credence/core/verify.h"
+#include "credence/interop/jcs.h"
+#include "credence/interop/status_list.h"
+#include "credence/interop/vc.h"
 #include "credence/node/node.h"
+#include "credence/node/status_lists.h"
 
 namespace credence::node {
 namespace {
@@ -91,6 +95,8 @@ class ApiTest : public ::testing::Test {
  protected:
   // Hook for tests that need other limits; called before start().
   virtual void configure(NodeConfig&) {}
+  // Hook for tests that give the server more to serve (status lists); called before start().
+  virtual void before_start(HttpServer&) {}
 
   void SetUp() override {
     static std::atomic<int> counter{0};
@@ -111,6 +117,7 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(node.ok()) << node.status().to_string();
     node_ = std::move(*node);
     server_ = std::make_unique<HttpServer>(*node_);
+    before_start(*server_);
     const Status s = server_->start("127.0.0.1", 0);
     ASSERT_TRUE(s.is_ok()) << s.to_string();
     ASSERT_NE(server_->port(), 0);
@@ -269,7 +276,10 @@ TEST_F(ApiTest, HealthMetricsAndOpenApi) {
       {"/v1/attestations/{id}", "get"}, {"/v1/verify/{id}", "get"},
       {"/v1/verify/offchain", "post"}, {"/v1/verify", "post"},
       {"/v1/committee", "get"},        {"/v1/checkpoints/latest", "get"},
-      {"/v1/checkpoints/{height}", "get"}};
+      {"/v1/checkpoints/{height}", "get"},
+      {"/v1/attestations/{id}/status", "get"}, {"/v1/attestations/{id}/credential", "get"},
+      {"/v1/status-lists/{list}", "get"}, {"/v1/node/key", "get"},
+      {"/v1/registries/{id}", "get"}};
   for (const auto& [path, method] : routes) {
     EXPECT_TRUE(doc["paths"].contains(path) && doc["paths"][path].contains(method)) << method << " " << path;
   }
@@ -852,6 +862,142 @@ TEST_F(ApiTest, StopIsIdempotentAndFreesThePort) {
   // Another server cannot bind the same port.
   HttpServer other(*node_);
   EXPECT_EQ(other.start("127.0.0.1", port).code(), "bind");
+}
+
+}  // namespace
+}  // namespace credence::node
+
+namespace credence::node {
+namespace {
+
+// The node key's status lists and VC exports (docs/vc.md "Publishing from a node"), and the off-ledger registries.
+class StatusListApiTest : public ApiTest {
+ protected:
+  void before_start(HttpServer& server) override { server.set_status_lists(&lists_); }
+
+  static crypto::ed25519::SecretKey node_key() {
+    std::array<std::uint8_t, 32> seed{};
+    seed[31] = 9;
+    return crypto::ed25519::SecretKey::from_seed(seed);
+  }
+
+  Json get_json(const std::string& path) const {
+    const auto res = get(path);
+    EXPECT_TRUE(res && res->status == 200) << path << ": " << (res ? res->body : "no response");
+    return parse(res);
+  }
+
+  // Verifies `credential` as `credence vc verify --status-list` does, against the list fetched now.
+  interop::vc::Verdict verify_with_list(const Json& credential) const {
+    const std::string url = credential["credentialStatus"]["statusListCredential"].get<std::string>();
+    const std::string path = url.substr(url.find("/v1/"));
+    const auto res = get(path);
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no response");
+    EXPECT_FALSE(res->get_header_value("X-Credence-Height").empty());
+    auto list = interop::jcs::parse(res->body);
+    EXPECT_TRUE(list.ok());
+    interop::vc::VerifyOptions options;
+    options.now = static_cast<std::int64_t>(unix_now()) + 5;
+    options.status_lists = {*list};
+    return interop::vc::verify_credential(credential, options);
+  }
+
+  const StatusLists lists_{node_key()};
+};
+
+TEST_F(ApiTest, StatusListRoutesNeedANodeKey) {
+  EXPECT_TRUE(refused(get("/v1/status-lists/0"), 404, "no_node_key"));
+  EXPECT_TRUE(refused(get("/v1/node/key"), 404, "no_node_key"));
+  EXPECT_TRUE(refused(get("/v1/attestations/" + hex(core::test::id_of("x")) + "/credential"), 404, "no_node_key"));
+}
+
+TEST_F(StatusListApiTest, ExportedCredentialsFollowTheLedgersRevocations) {
+  const Json key = get_json("/v1/node/key");
+  EXPECT_EQ(key["did"], lists_.did());
+  EXPECT_EQ(key["public_key"], hex(lists_.public_key().bytes()));
+  EXPECT_EQ(key["entries_per_list"], 131072u);
+
+  const core::Schema schema = core::test::make_schema(alice_.id(), "score");
+  const core::Id schema_id = core::schema_id(schema);
+  commit(sign(alice_, 0, core::RegisterSchema{schema}));
+  const Json attested = commit(sign(alice_, 1,
+                                    core::Attest{{core::test::make_request(schema_id, {bob_.recipient()}),
+                                                  core::test::make_request(schema_id, {carol_.recipient()})}}));
+  const std::string first = attested["receipt"]["created"][0].get<std::string>();
+  const std::string second = attested["receipt"]["created"][1].get<std::string>();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1/status-lists/0";
+
+  const Json status = get_json("/v1/attestations/" + second + "/status");
+  EXPECT_EQ(status["sequence"], 1u);
+  EXPECT_EQ(status["list"], 0u);
+  EXPECT_EQ(status["status_list_index"], "1");
+  EXPECT_EQ(status["status_list_credential"], url);
+  EXPECT_EQ(status["revoked"], false);
+  EXPECT_EQ(status["credential_status"],
+            interop::status_list::entry(url, 1, interop::status_list::Purpose::revocation));
+
+  const Json credential = get_json("/v1/attestations/" + second + "/credential");
+  EXPECT_EQ(credential["issuer"], lists_.did());
+  EXPECT_EQ(credential["id"], "urn:credence:attestation:" + second.substr(2));
+  EXPECT_EQ(credential["credentialStatus"], status["credential_status"]);
+  EXPECT_TRUE(verify_with_list(credential).valid());
+
+  const auto second_id = *codec::hex_decode_fixed<32>(second);
+  commit(sign(alice_, 2, core::Revoke{{core::Revocation{second_id, "withdrawn"}}}));
+  EXPECT_EQ(get_json("/v1/attestations/" + second + "/status")["revoked"], true);
+  const interop::vc::Verdict revoked = verify_with_list(credential);
+  ASSERT_EQ(revoked.problems.size(), 1u);
+  EXPECT_EQ(revoked.problems[0].code(), "revoked");
+  // The other attestation of the list is untouched.
+  EXPECT_TRUE(verify_with_list(get_json("/v1/attestations/" + first + "/credential")).valid());
+}
+
+TEST_F(StatusListApiTest, RefusesBadStatusListRequests) {
+  EXPECT_TRUE(refused(get("/v1/status-lists/abc"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get("/v1/status-lists/-1"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get("/v1/status-lists/99999999999999999999999"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get("/v1/status-lists/1"), 404, "unknown_status_list"));
+  EXPECT_TRUE(refused(get("/v1/status-lists/0?x=1"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get("/v1/attestations/0x1234/status"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get("/v1/attestations/" + hex(core::test::id_of("none")) + "/status"), 404,
+                      "unknown_attestation"));
+  EXPECT_TRUE(refused(get("/v1/attestations/" + hex(core::test::id_of("none")) + "/credential"), 404,
+                      "unknown_attestation"));
+  EXPECT_TRUE(refused(post_json("/v1/status-lists/0", "{}"), 405, "method_not_allowed"));
+  // List 0 exists on a fresh chain, all clear.
+  const auto res = get("/v1/status-lists/0");
+  ASSERT_TRUE(res && res->status == 200);
+  auto view = interop::status_list::read_credential(parse(res));
+  ASSERT_TRUE(view.ok()) << view.status().to_string();
+  EXPECT_FALSE(view->list.get(0));
+}
+
+TEST_F(StatusListApiTest, RegistriesAnswerTimestampsAndRevocationsOfAnyId) {
+  const core::Id uid = core::test::id_of("an EAS uid");
+  const std::string path = "/v1/registries/" + hex(uid);
+  Json entry = get_json(path + "?revokers=" + hex(alice_.id()));
+  EXPECT_TRUE(entry["timestamp"].is_null());
+  EXPECT_EQ(entry["revocations"], Json::array());
+
+  const Json stamped = commit(sign(alice_, 0, core::Timestamp{{uid}}));
+  commit(sign(alice_, 1, core::Transfer{bob_.id(), codec::U256::from_u64(1000)}));
+  commit(sign(bob_, 0, core::RevokeOffchain{{uid}}));
+  entry = get_json(path);
+  EXPECT_TRUE(entry["timestamp"].is_number()) << entry;
+  EXPECT_EQ(entry["revocations"], Json::array());  // no revoker named, none reported
+  entry = get_json(path + "?revokers=" + hex(alice_.id()) + "," + hex(bob_.id()));
+  ASSERT_EQ(entry["revocations"].size(), 1u) << entry;
+  EXPECT_EQ(entry["revocations"][0]["revoker"], hex(bob_.id()));
+  EXPECT_TRUE(entry["revocations"][0]["time"].is_number());
+  EXPECT_EQ(entry["id"], hex(uid));
+
+  EXPECT_TRUE(refused(get("/v1/registries/0x12"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get(path + "?revokers=0x12"), 400, "bad_query"));
+  EXPECT_TRUE(refused(get(path + "?revokers="), 400, "bad_query"));
+  EXPECT_TRUE(refused(get(path + "?revoker=" + hex(bob_.id())), 400, "bad_query"));
+  std::string many;
+  for (int i = 0; i < 65; ++i) many += (i ? "," : "") + hex(core::test::id_of("r" + std::to_string(i)));
+  EXPECT_TRUE(refused(get(path + "?revokers=" + many), 400, "bad_query"));
 }
 
 }  // namespace

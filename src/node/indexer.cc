@@ -50,6 +50,10 @@ BlockIndexEntries index_entries(const core::Block& block, const std::vector<core
             add_attestations(tx.author, body, receipt, out);
           } else if constexpr (std::is_same_v<T, core::DelegatedAttest>) {
             add_attestations(body.delegation.attester, body.payload, receipt, out);
+          } else if constexpr (std::is_same_v<T, core::Revoke>) {
+            for (const core::Revocation& r : body.revocations) out.revoked.push_back(r.id);
+          } else if constexpr (std::is_same_v<T, core::DelegatedRevoke>) {
+            for (const core::Revocation& r : body.payload.revocations) out.revoked.push_back(r.id);
           }
         },
         tx.body);
@@ -172,11 +176,14 @@ Hash256 indexing_key_scope(std::string_view indexing_key) {
   return crypto::sha256(as_bytes(indexing_key));
 }
 
+std::string sequence_key(const core::Id& attestation) { return index_prefix(IndexKind::attestation_sequence, attestation); }
+
 void for_each_index_entry(const BlockIndexEntries& entries, std::uint64_t& next_attestation, std::uint64_t& next_schema,
                           const std::function<void(const std::string& key, ByteView value)>& put) {
   for (const CreatedAttestation& a : entries.attestations) {
     const std::uint64_t seq = next_attestation++;
     put(index_key(IndexKind::attestation, {}, seq), a.id);
+    put(sequence_key(a.id), as_bytes(be64(seq)));
     put(index_key(IndexKind::attestation_schema, a.schema, seq), a.id);
     put(index_key(IndexKind::attestation_attester, a.attester, seq), a.id);
     // Recipients of one attestation are distinct (the ledger checks it), so each gets one entry.

@@ -87,6 +87,30 @@ TEST(IndexEntries, TakesCreatedAttestationsAndSchemasFromOkReceiptsOnly) {
   EXPECT_EQ(entries.schemas[0].registrant, bob.id());
 }
 
+TEST(IndexEntries, TakesRevokedIdsFromOkRevocationsOnly) {
+  const Account alice(1), bob(2), relayer(3);
+  Node node({{alice.id(), 1000}, {relayer.id(), 1000}});
+  const core::Id schema = node.register_schema(alice, "kyc");
+  const std::vector<core::Id> mine =
+      node.attest(alice, {request(schema, {bob.recipient()}, "one"), request(schema, {bob.recipient()}, "two")});
+  const core::Id theirs = node.attest(bob, {request(schema, {alice.recipient()})}).at(0);
+  ASSERT_EQ(mine.size(), 2u);
+
+  core::Revoke payload{{core::Revocation{theirs, "delegated"}}};
+  core::Delegation delegation{bob.id(), 0, node.now() + 100, {}};
+  core::sign_delegation(test::kChainId, delegation, core::Body(payload), bob.key());
+  const auto built = node.build({
+      node.sign(alice, core::Revoke{{core::Revocation{mine[1], "a"}, core::Revocation{mine[0], "b"}}}),
+      node.sign(bob, core::Revoke{{core::Revocation{mine[0], "not the attester"}}}),  // fails: not_attester
+      node.sign(relayer, core::DelegatedRevoke{delegation, payload}),
+  });
+  ASSERT_EQ(built.receipts.size(), 3u);
+  ASSERT_TRUE(built.receipts[0].ok());
+  ASSERT_EQ(built.receipts[1].code, "not_attester");
+  ASSERT_TRUE(built.receipts[2].ok()) << built.receipts[2].code;
+  EXPECT_EQ(index_entries(built.block, built.receipts).revoked, (std::vector{mine[1], mine[0], theirs}));
+}
+
 // A small ledger: two schemas, two attesters, recipients, indexing keys, one revoked and one expired attestation.
 class IndexQueries : public ::testing::Test {
  protected:
@@ -124,6 +148,47 @@ TEST_F(IndexQueries, ListsEverythingNewestFirstWithSequences) {
   EXPECT_EQ(p.attestations.back().sequence, 0u);
   EXPECT_FALSE(p.next_cursor.has_value());
   EXPECT_NE(p.attestations[3].record.revoked_at, 0u);  // the current record, revocation included
+}
+
+TEST_F(IndexQueries, StatusListIndexKnowsSequencesAndRevocations) {
+  const auto check = [&](const Snapshot& snap) {
+    const std::vector<core::Id> all{a0, a1, a2, a3, a4};
+    for (std::uint64_t i = 0; i < all.size(); ++i) {
+      auto seq = snap.attestation_sequence(all[i]);
+      ASSERT_TRUE(seq.ok()) << seq.status().to_string();
+      EXPECT_EQ(*seq, std::optional<std::uint64_t>(i));
+    }
+    auto unknown = snap.attestation_sequence(kyc);  // a schema id is no attestation
+    ASSERT_TRUE(unknown.ok());
+    EXPECT_FALSE(unknown->has_value());
+    EXPECT_EQ(snap.attestation_count().value(), 5u);
+    EXPECT_EQ(snap.revoked_sequences(0, 1000).value(), std::vector<std::uint64_t>{1});
+    EXPECT_EQ(snap.revoked_sequences(1, 2).value(), std::vector<std::uint64_t>{1});
+    EXPECT_TRUE(snap.revoked_sequences(2, 1000).value().empty());
+    EXPECT_TRUE(snap.revoked_sequences(0, 1).value().empty());
+    EXPECT_TRUE(snap.revoked_sequences(5, 5).value().empty());
+  };
+  check(*node.db().snapshot());
+  node.reopen();
+  check(*node.db().snapshot());
+}
+
+TEST_F(IndexQueries, StatusListIndexSeesARevocationInTheBlockThatCreatedTheAttestation) {
+  // The attestation's id is known before its block: its content, with the creating transaction as origin and the
+  // block's time (the fixture's next block is one second on) as issued_at.
+  const core::AttestationRequest r = request(kyc, {carol.recipient()}, "same-block");
+  const core::SignedTransaction create = node.sign(alice, core::Attest{{r}});
+  core::Attestation expected{r, alice.id(), node.now() + 1, core::transaction_id(create.tx), 0};
+  const core::Id id = core::attestation_id(expected);
+  const auto built = node.build({create, node.sign(alice, core::Revoke{{core::Revocation{id, "at once"}}})});
+  ASSERT_EQ(built.receipts.size(), 2u);
+  ASSERT_TRUE(built.receipts[0].ok());
+  ASSERT_EQ(built.receipts[0].created.at(0), id);
+  ASSERT_TRUE(built.receipts[1].ok()) << built.receipts[1].code;
+  const auto snap = node.db().snapshot();
+  EXPECT_EQ(snap->attestation_sequence(id).value(), std::optional<std::uint64_t>(5));
+  EXPECT_EQ(snap->attestation_count().value(), 6u);
+  EXPECT_EQ(snap->revoked_sequences(0, 100).value(), (std::vector<std::uint64_t>{1, 5}));
 }
 
 TEST_F(IndexQueries, FiltersBySchemaAttesterRecipientAndIndexingKey) {

@@ -95,6 +95,13 @@ Status Node::open() {
                                                   ", the configuration names chain " +
                                                   std::to_string(config_.genesis.chain_id));
   }
+  if (config_.genesis.committee && genesis->committee != config_.genesis.committee) {
+    return Status::invalid("config_mismatch", genesis->committee
+                                                  ? "the data directory's genesis fixes another committee than the "
+                                                    "one genesis.committee names"
+                                                  : "the data directory's genesis fixes no committee, but the "
+                                                    "configuration names one in genesis.committee");
+  }
   chain_id_ = genesis->chain_id;
   const core::BlockHeader head = db_->snapshot()->head();
   CREDENCE_ASSIGN_OR_RETURN(auto chain, core::Chain::resume(*map_, head));

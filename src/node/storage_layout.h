@@ -29,7 +29,9 @@ inline constexpr std::string_view kMetaHead = "head";                         //
 inline constexpr std::string_view kMetaGenesis = "genesis";                   // encode_genesis(...)
 inline constexpr std::string_view kMetaNextAttestation = "next_attestation";  // u64 BE: next attestation sequence
 inline constexpr std::string_view kMetaNextSchema = "next_schema";            // u64 BE: next schema sequence
-inline constexpr std::uint8_t kFormatVersion = 2;  // 2: U256 balances, assets, distributions, holders
+// 2: U256 balances, assets, distributions, holders; 3: attestation sequence lookup ('i') and revoked sequences ('v'),
+// the status-list index (docs/storage.md "Status-list index").
+inline constexpr std::uint8_t kFormatVersion = 3;
 
 // Big-endian fixed-width integers, so that byte order is numeric order.
 void append_be64(std::string& out, std::uint64_t v);
@@ -52,6 +54,8 @@ enum class IndexKind : char {
   schema = 'S',                    // every schema
   schema_registrant = 'R',         // scope: registrant account
   holder = 'h',                    // 'h' ‖ asset ‖ account ‖ height (u64 BE) -> balance (32 bytes) from that height
+  attestation_sequence = 'i',      // 'i' ‖ attestation id -> its sequence (u64 BE): the status-list index
+  revoked = 'v',                   // 'v' ‖ sequence (u64 BE) -> height of the block that revoked it (u64 BE)
 };
 std::string index_prefix(IndexKind kind, ByteView scope = {});
 std::string index_key(IndexKind kind, ByteView scope, std::uint64_t sequence);
@@ -59,7 +63,11 @@ std::string index_key(IndexKind kind, ByteView scope, std::uint64_t sequence);
 Hash256 recipient_scope(const core::Recipient& recipient);
 Hash256 indexing_key_scope(std::string_view indexing_key);
 
-// Emits every index entry of `entries`, numbering attestations from `next_attestation` and schemas from
+// The 'i' key of an attestation id (its value is the attestation's sequence, u64 BE).
+std::string sequence_key(const core::Id& attestation);
+
+// Emits every index entry of `entries` (the 'v' entries of entries.revoked excepted: they need the 'i' entries
+// already stored, which database.cc reads), numbering attestations from `next_attestation` and schemas from
 // `next_schema` (both advanced past what was used).
 void for_each_index_entry(const BlockIndexEntries& entries, std::uint64_t& next_attestation, std::uint64_t& next_schema,
                           const std::function<void(const std::string& key, ByteView value)>& put);

@@ -101,9 +101,10 @@ inline core::AttestationRequest request(const core::Id& schema, std::vector<core
 class Node {
  public:
   explicit Node(std::vector<std::pair<core::AccountId, std::uint64_t>> allocations = {},
-                Database::Options options = fast_options())
+                Database::Options options = fast_options(),
+                std::optional<core::CommitteeRecord> committee = std::nullopt)
       : options_(options) {
-    genesis_ = core::Genesis{kChainId, std::move(allocations)};
+    genesis_ = core::Genesis{kChainId, std::move(allocations), std::move(committee)};
     open();
     auto map = core::smt::AuthenticatedMap::open(db_->writer_state());
     EXPECT_TRUE(map.ok());

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   const auto holder = crypto::ed25519::SecretKey::generate(random);
 
   World w;
-  if (!w.ledger.apply_genesis({kChain, {}}).is_ok()) return 1;
+  if (!w.ledger.apply_genesis({kChain, {}, std::nullopt}).is_ok()) return 1;
   must(w.map.commit(), "genesis");
 
   // An accreditation schema run by the anchor, and a KYC schema that requires it.

@@ -110,6 +110,7 @@ listen = "127.0.0.1:$node_port"
 [genesis]
 chain_id = 4242
 allocations = [{account = "$faucet", amount = 1000000}]
+committee = "committee.json"
 [block]
 interval_ms = 10
 [committee]
@@ -124,6 +125,20 @@ disown $!
 export CREDENCE_NODE=http://127.0.0.1:$node_port
 for _ in $(seq 100); do "$cli" node status >/dev/null 2>&1 && break; sleep 0.1; done
 expect "node up" 0 "chain_id: 4242" -- "$cli" node status
+# The chain's genesis fixes the committee the ceremony produced; a node whose [committee] file is another committee
+# refuses to start (here: the same file with the coordinator key replaced by a member's identity key).
+committee_info=$(raw_get "$node_port" /v1/committee)
+check "the committee is the genesis committee" grep -q '"in_genesis": *true' <<<"$committee_info"
+m1_identity=$("$cli" address --key "$work/keys/m1.key")
+sed "s/\"coordinator\": *\"0x[0-9a-f]*\"/\"coordinator\": \"$m1_identity\"/" "$work/committee.json" >"$work/other-committee.json"
+check "other committee differs" bash -c "! cmp -s '$work/committee.json' '$work/other-committee.json'"
+sed -e 's/^data = "data"/data = "data-other"/' -e "s/127.0.0.1:$node_port/127.0.0.1:$(free_port)/" \
+  -e 's/^file = "committee.json"/file = "other-committee.json"/' "$work/node.toml" >"$work/node-other.toml"
+timeout 20 "$daemon" --config "$work/node-other.toml" >"$work/node-other.log" 2>&1
+other_exit=$?
+check "a committee other than genesis's is refused (exit 2)" [ "$other_exit" -eq 2 ]
+check "the refusal names config_mismatch" grep -q "config_mismatch.*not the committee fixed in this chain's genesis" \
+  "$work/node-other.log"
 
 declare -a mpid
 start_member() {  # start_member I FAULT

@@ -103,4 +103,38 @@ codec::Json to_json(const CheckpointCertificate& certificate);
 Result<Certificate> certificate_from_json(const codec::Json& json);
 Result<CheckpointCertificate> checkpoint_certificate_from_json(const codec::Json& json);
 
+// ---- the committee in genesis ---------------------------------------------------------------------------------------
+
+// The verifier committee as the chain's genesis fixes it (docs/certificates.md "The committee in genesis"): who the
+// members are, how many must sign, the group public key every certificate verifies against, and the coordinator's
+// identity key. Genesis writes it into the state under meta_key("committee"), so the group key is covered by every
+// state root and provable to a light client like any other entry. Suite: always Ed25519 (certificates are plain
+// Ed25519 signatures).
+//   "credence/committee" v1 | threshold u32 | group_public_key 32 | coordinator 32 | count varint |
+//   count × (id u32 | identity 32 | verifying_share 32), ids strictly increasing
+inline constexpr std::size_t kMaxCommitteeMembers = 256;
+
+struct CommitteeMemberRecord {
+  std::uint32_t id = 0;
+  FixedBytes<32> identity{};         // Ed25519 identity key: signs the member's committee messages
+  FixedBytes<32> verifying_share{};  // Y_i
+  friend bool operator==(const CommitteeMemberRecord&, const CommitteeMemberRecord&) = default;
+};
+
+struct CommitteeRecord {
+  std::uint32_t threshold = 0;
+  FixedBytes<32> group_public_key{};
+  FixedBytes<32> coordinator{};
+  std::vector<CommitteeMemberRecord> members;  // sorted by id
+  friend bool operator==(const CommitteeRecord&, const CommitteeRecord&) = default;
+};
+
+Bytes encode_committee_record(const CommitteeRecord& committee);
+// Strict, and checks what a committee must be: 2 ≤ threshold ≤ members ≤ kMaxCommitteeMembers, ids ≥ 1 strictly
+// increasing, identity keys distinct, every key and share a valid Ed25519 point of prime order.
+// invalid("bad_committee", "<why>") or the codec's codes.
+Result<CommitteeRecord> decode_committee_record(ByteView bytes);
+// The same checks on a record in memory: ok or invalid("bad_committee", "<why>").
+Status check_committee_record(const CommitteeRecord& committee);
+
 }  // namespace credence::core

@@ -18,9 +18,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "credence/core/certificate.h"
 #include "credence/core/smt.h"
 #include "credence/core/state.h"
 #include "credence/core/transaction.h"
@@ -45,7 +47,12 @@ struct Receipt {
 struct Genesis {
   std::uint64_t chain_id = 0;
   std::vector<std::pair<AccountId, std::uint64_t>> allocations;  // native token balances
+  std::optional<CommitteeRecord> committee;                       // the verifier committee, if the chain has one
 };
+
+// The committee genesis wrote (meta_key("committee")), nullopt for a chain without one. error("corrupt_state") if
+// the stored record does not decode.
+Result<std::optional<CommitteeRecord>> genesis_committee(const StateView& view);
 
 enum class SignatureCheck { verify, already_verified };
 
@@ -53,8 +60,9 @@ class Ledger {
  public:
   Ledger(smt::AuthenticatedMap& state, std::uint64_t chain_id);
 
-  // Writes the genesis entries (chain id, allocations, supply) into an empty state (invalid("not_empty")
-  // otherwise; invalid("overflow") if allocations overflow). Does not commit.
+  // Writes the genesis entries (chain id, allocations, supply, the committee) into an empty state
+  // (invalid("not_empty") otherwise; invalid("overflow") if allocations overflow; invalid("bad_committee") for a
+  // committee check_committee_record refuses). Does not commit.
   Status apply_genesis(const Genesis& genesis);
 
   // Applies one transaction in a block (see the outcomes above). Does not commit: the caller commits the map once

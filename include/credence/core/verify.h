@@ -76,4 +76,14 @@ Result<ProofBundle> prove_attestation(const smt::AuthenticatedMap& map, const Id
 Result<ProofBundle> prove_offchain_attestation(const smt::AuthenticatedMap& map, const OffchainAttestation& offchain,
                                                std::uint64_t now);
 
+// The verdict and its bundle from one evaluation: what a node answering "verify, with proof" needs, without running
+// the verification a second time to record its reads. Same failures as prove_attestation.
+struct ProvenVerdict {
+  Verdict verdict;
+  ProofBundle proof;
+};
+Result<ProvenVerdict> verify_and_prove_attestation(const smt::AuthenticatedMap& map, const Id& id, std::uint64_t now);
+Result<ProvenVerdict> verify_and_prove_offchain_attestation(const smt::AuthenticatedMap& map,
+                                                            const OffchainAttestation& offchain, std::uint64_t now);
+
 }  // namespace credence::core

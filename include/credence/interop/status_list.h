@@ -95,6 +95,9 @@ Result<codec::Json> make_credential(const CredentialSpec& spec, std::span<const 
 
 // The unsigned credential around an already built list (make_credential without signing).
 Result<codec::Json> unsigned_credential(const CredentialSpec& spec, const Bitstring& list);
+// The same around an already encoded list (encode()'s output, not re-checked), so a publisher that re-signs an
+// unchanged list does not re-compress it. invalid("bad_credential") for an empty spec.id.
+Result<codec::Json> unsigned_credential_encoded(const CredentialSpec& spec, std::string encoded_list);
 
 // A BitstringStatusListEntry for a credential's credentialStatus: {id: "<list>#<index>", type, statusPurpose,
 // statusListIndex (decimal string), statusListCredential}.

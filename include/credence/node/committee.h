@@ -64,6 +64,10 @@ struct CommitteeInfo {
 Result<CommitteeInfo> committee_from_json(const codec::Json& json);
 codec::Json to_json(const CommitteeInfo& committee);
 
+// The committee as genesis records it (core::CommitteeRecord; member URLs are not part of it), and whether a
+// committee file describes exactly the committee a chain's genesis fixed.
+core::CommitteeRecord to_record(const CommitteeInfo& committee);
+
 // A member's secret share file. Strict as above: invalid("bad_share").
 Result<threshold::KeyPackage> share_from_json(const codec::Json& json);
 codec::Json share_to_json(const threshold::KeyPackage& key);
@@ -107,6 +111,9 @@ struct Envelope {
 Bytes seal(const Envelope& envelope, const crypto::ed25519::SecretKey& key);
 // Decodes strictly and checks the sender's signature: invalid("bad_envelope" | codec codes | "bad_signature").
 Result<Envelope> open(ByteView bytes);
+// The same when the sender is known in advance, with its key parsed once (half the cost of a verification from raw
+// key bytes): invalid("unknown_sender") for a message from any other key, checked before the signature.
+Result<Envelope> open(ByteView bytes, const crypto::ed25519::PublicKey& sender);
 
 // Remembers the nonces seen within the window. check(): invalid("stale_message") outside ±kReplayWindowMs of
 // now_ms, invalid("replayed_message") for a nonce seen before. Bounded: invalid("replay_guard_full") beyond
@@ -174,8 +181,8 @@ class MemberService {
 
   // Handles one request envelope. Returns the reply envelope (a refusal is a reply too), nullopt when the member is
   // silent, or invalid(...) for a message it must not act on: bad encoding or signature, not from the coordinator,
-  // not for us, wrong chain, stale or replayed, unknown signing session (HTTP 4xx).
-  Result<std::optional<Bytes>> handle(ByteView request);
+  // not for us, wrong chain, stale or replayed, unknown signing session, or not of the `expected` kind (HTTP 4xx).
+  Result<std::optional<Bytes>> handle(ByteView request, std::optional<MessageKind> expected = std::nullopt);
 
   [[nodiscard]] threshold::Identifier id() const { return share_.identifier; }
   [[nodiscard]] const FixedBytes<32>& identity() const { return identity_.public_key().bytes(); }
@@ -191,6 +198,7 @@ class MemberService {
   void expire(std::uint64_t now_ms);
 
   CommitteeInfo committee_;
+  std::optional<crypto::ed25519::PublicKey> coordinator_key_;  // parsed once; nullopt if the committee's is invalid
   threshold::KeyPackage share_;
   crypto::ed25519::SecretKey identity_;
   std::uint64_t chain_id_;
@@ -249,7 +257,7 @@ struct SigningOutcome {
   std::map<threshold::Identifier, std::string> refusals;      // checked and refused, with the reason
   std::map<threshold::Identifier, std::string> failures;      // transport or authentication failures
   std::map<threshold::Identifier, double> response_ms;        // first answer of each member that answered
-  std::uint32_t sessions = 0;
+  std::uint32_t sessions = 0;  // sessions whose requests were sent
   bool deadline_exceeded = false;
   double elapsed_ms = 0;
 };
@@ -272,6 +280,8 @@ class Coordinator {
 
  private:
   CommitteeInfo committee_;
+  std::map<threshold::Identifier, crypto::ed25519::PublicKey> member_keys_;  // parsed once; a member whose key
+                                                                             // does not parse is never heard
   crypto::ed25519::SecretKey identity_;
   std::uint64_t chain_id_;
   Transport& transport_;

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "credence/node/committee.h"
 
@@ -30,7 +33,8 @@ class MemberServer {
 // Reads block headers from a node's API (GET <url>/v1/blocks/H) and checks requests against them. Until nodes
 // replicate (docs/node.md "Ordering"), this is how a member in its own process holds the chain: it still re-runs
 // every verification itself over proofs checked against the header's state root, so a coordinator cannot get a
-// verdict signed that the proofs do not support, but the headers come from the node it follows.
+// verdict signed that the proofs do not support, but the headers come from the node it follows. Committed headers
+// are cached (the last kHeaderCache heights). Thread-safe.
 class FollowingChecker final : public Checker {
  public:
   explicit FollowingChecker(std::string node_url) : node_url_(std::move(node_url)) {}
@@ -40,8 +44,13 @@ class FollowingChecker final : public Checker {
   Result<std::uint64_t> chain_id();
 
  private:
+  static constexpr std::size_t kHeaderCache = 4096;
   Result<core::Checkpoint> header(std::uint64_t height);
+  // GET <node_url><target> as JSON; `what` names the object in errors (404 → invalid("unknown_height")).
+  Result<codec::Json> get(const std::string& target, std::string_view what);
   std::string node_url_;
+  std::mutex mutex_;
+  std::map<std::uint64_t, core::Checkpoint> headers_;
 };
 
 }  // namespace credence::node::committee

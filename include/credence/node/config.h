@@ -25,10 +25,10 @@ struct GenesisConfig {
   std::uint64_t chain_id = 0;
   std::uint64_t time = 0;  // genesis block time (unix seconds); 0 = the moment the chain is created
   std::vector<std::pair<core::AccountId, std::uint64_t>> allocations;
-  // The threshold committee's slot (filled by the committee issue's DKG ceremony): member identity keys and
-  // threshold; empty means no committee yet.
-  std::vector<core::AccountId> committee_members;
-  std::uint32_t committee_threshold = 0;
+  // genesis.committee: the DKG ceremony's committee.json (docs/committee.md); empty = a chain without a committee.
+  // load_config reads it into `committee`, which genesis writes into the state.
+  std::filesystem::path committee_file;
+  std::optional<core::CommitteeRecord> committee;
 };
 
 // A committee member that runs inside this node's process ([[committee.embedded]]).
@@ -55,6 +55,12 @@ struct NodeConfig {
   std::filesystem::path data_dir;         // [node] data (required)
   std::string listen_host = "127.0.0.1";  // [node] listen = "HOST:PORT"
   std::uint16_t listen_port = 8545;
+  // [node] key: the node key (an ed25519 key file) that signs the status lists and VC exports; empty = DATA/node.key.
+  // credenced creates the file when it does not exist.
+  std::filesystem::path node_key;
+  // [node] public_url: how clients reach this node (http(s)://HOST[:PORT][/PATH], no trailing "/"), the base of the
+  // status-list URLs it signs; empty = http://<listen address>.
+  std::string public_url;
   GenesisConfig genesis;                        // [genesis] (used only when the data dir holds no chain yet)
   std::uint32_t block_interval_ms = 200;        // [block] interval_ms, 1..60000: a block this often when work waits
   std::uint32_t block_max_transactions = 2000;  // [block] max_transactions, 1..core::kMaxBlockTransactions
@@ -91,8 +97,10 @@ NodeConfig dev_config(std::filesystem::path data_dir, std::string host, std::uin
 // IPv6 is not supported. invalid("bad_config", "<why>"); `host` and `port` are written only on success.
 Status parse_listen(std::string_view text, std::string& host, std::uint16_t& port);
 
-// The ledger's genesis (chain id and allocations). The time goes to core::Chain::genesis separately; the committee
-// is not part of the ledger's genesis yet.
+// The ledger's genesis (chain id, allocations, committee). The time goes to core::Chain::genesis separately.
 core::Genesis to_genesis(const GenesisConfig& genesis);
+
+// Reads a DKG ceremony's committee.json as the record genesis writes. invalid("bad_config", "genesis.committee: …").
+Result<core::CommitteeRecord> load_committee_record(const std::filesystem::path& file);
 
 }  // namespace credence::node

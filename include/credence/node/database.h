@@ -70,6 +70,14 @@ class Snapshot {
   // balances, so they are not included). invalid("too_many_holders") when there are more than `max`.
   virtual Result<std::vector<codec::U256>> holders(const core::Id& asset, std::uint64_t height,
                                                    std::size_t max) const = 0;
+
+  // The status-list index (docs/storage.md "Status-list index"): an on-ledger attestation's sequence number, which
+  // the node's status lists use as its position (nullopt: no such attestation as of head()).
+  virtual Result<std::optional<std::uint64_t>> attestation_sequence(const core::Id& id) const = 0;
+  // How many on-ledger attestations exist as of head(): the next sequence number.
+  virtual Result<std::uint64_t> attestation_count() const = 0;
+  // The sequence numbers in [from, to) of the attestations revoked as of head(), ascending (at most to - from).
+  virtual Result<std::vector<std::uint64_t>> revoked_sequences(std::uint64_t from, std::uint64_t to) const = 0;
 };
 
 class Database {

@@ -25,6 +25,7 @@ namespace credence::node {
 
 class Node;
 class Certifier;
+class StatusLists;
 
 // ---- the binary transaction batch: "credence/tx-batch" v1 | count:varint | count × bytes(signed tx encoding)
 // (docs/api.md "Binary batch"; header and primitives as docs/encoding.md).
@@ -59,6 +60,11 @@ class HttpServer {
   // Serves the committee's routes (POST /v1/verify, /v1/checkpoints, /v1/committee) from `certifier`, which must
   // outlive the server. Call before start(); without it those routes answer 404 no_committee.
   void set_certifier(Certifier* certifier);
+
+  // Publishes the node key's status lists and VC exports (GET /v1/status-lists/{list}, /v1/attestations/{id}/status
+  // and /credential, /v1/node/key) from `status_lists`, which must outlive the server. Call before start(); without
+  // it those routes answer 404 no_node_key. Their URLs start with config.public_url, else http://HOST:PORT as bound.
+  void set_status_lists(const StatusLists* status_lists);
 
   // Binds host:port (port 0: an ephemeral port, see port()) and starts serving; returns once the server accepts
   // connections. error("bind") if it cannot listen there; invalid("already_started") on a second call.

@@ -81,7 +81,8 @@ struct SchemaPage {
 // fields the indexes are keyed on. Receipts must be the block's (one per transaction, same order); only ok receipts
 // contribute. Attest and DelegatedAttest bodies create one attestation per request (receipt.created lists their
 // ids in request order; for DelegatedAttest the attester is the delegation's attester, not the relaying author);
-// RegisterSchema creates one schema (registrant = the schema's registrant, which the ledger checked is the author).
+// RegisterSchema creates one schema (registrant = the schema's registrant, which the ledger checked is the author);
+// Revoke and DelegatedRevoke list their revoked ids.
 struct CreatedAttestation {
   core::Id id{};
   core::Id schema{};
@@ -98,6 +99,9 @@ struct CreatedSchema {
 struct BlockIndexEntries {
   std::vector<CreatedAttestation> attestations;  // in creation order
   std::vector<CreatedSchema> schemas;            // in creation order
+  // On-ledger attestations revoked by the block's ok Revoke and DelegatedRevoke transactions, in block order: the
+  // status-list index (docs/storage.md "Status-list index") marks their sequence numbers revoked.
+  std::vector<core::Id> revoked;
 };
 
 // Pure. Extra receipts, or transactions without a receipt, are ignored (the database checks the counts first).
