@@ -4,9 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -788,122 +786,6 @@ TEST(Smt, CorruptStoreIsAnError) {
   garbage.put(Bytes{'r'}, bytes_of("short"));
   ASSERT_TRUE(store.write(garbage).ok());
   EXPECT_EQ(AuthenticatedMap::open(store).status().code(), "corrupt_state");
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The map's cache of upper pages (page levels 1-3) across commits
-
-// Fails every read after the first `reads_allowed`, or every write, on request; counts reads.
-class CountingFlakyStore final : public NodeStore {
- public:
-  Result<bool> get(ByteView key, Bytes& value) const override {
-    if (reads_allowed && reads >= *reads_allowed) return Status::error("io_error", "injected");
-    ++reads;
-    return inner.get(key, value);
-  }
-  Status write(const WriteBatch& batch) override {
-    if (fail_write) return Status::error("io_error", "injected");
-    return inner.write(batch);
-  }
-  using NodeStore::get;
-
-  MemoryNodeStore inner;
-  std::optional<std::size_t> reads_allowed;
-  bool fail_write = false;
-  mutable std::size_t reads = 0;
-};
-
-// `n` keys (enough for pages at levels 0-3) with values tagged by `round`.
-void put_keys(AuthenticatedMap& map, std::size_t first, std::size_t n, std::string_view round) {
-  for (std::size_t i = first; i < first + n; ++i) {
-    map.put(key_of("k" + std::to_string(i)), bytes_of(std::string(round) + std::to_string(i)));
-  }
-}
-
-// A map over a store that fails on request, and a reference map over a store that never fails, both holding 3,000
-// committed keys (two commits, so the first map's page cache is filled and used).
-struct Twins {
-  CountingFlakyStore store;
-  MemoryNodeStore reference_store;
-  AuthenticatedMap map = open_map(store);
-  AuthenticatedMap reference = open_map(reference_store);
-
-  Twins() {
-    for (AuthenticatedMap* m : {&map, &reference}) {
-      put_keys(*m, 0, 3000, "base");
-      EXPECT_TRUE(m->commit().ok());
-      put_keys(*m, 0, 600, "warm");
-      EXPECT_TRUE(m->commit().ok());
-    }
-    EXPECT_GT(map.last_commit_stats().page_hits, 100u);
-  }
-};
-
-// A map that committed `base`, then a failed commit of `doomed` writes, then (after discard) `next`, must hold exactly
-// what a map that only ever committed `base` and `next` holds: the same root and the same stored records. A cache
-// still holding pages the failed commit changed would give a different root or different pages.
-void expect_failed_commit_forgotten(const std::function<void(CountingFlakyStore&)>& arm) {
-  Twins t;
-  CountingFlakyStore& store = t.store;
-  AuthenticatedMap& map = t.map;
-  AuthenticatedMap& reference = t.reference;
-  MemoryNodeStore& reference_store = t.reference_store;
-
-  put_keys(map, 0, 1500, "doomed");
-  put_keys(map, 5000, 500, "doomed");
-  arm(store);
-  ASSERT_TRUE(map.commit().status().is_error());
-  store.reads_allowed.reset();
-  store.fail_write = false;
-  map.discard();
-
-  for (AuthenticatedMap* m : {&map, &reference}) {
-    put_keys(*m, 300, 900, "next");
-    for (std::size_t i = 2900; i < 3000; ++i) m->erase(key_of("k" + std::to_string(i)));
-    ASSERT_TRUE(m->commit().ok());
-  }
-  EXPECT_EQ(map.root(), reference.root());
-  EXPECT_TRUE(store.inner == reference_store);
-  // And a map opened afresh over the store (no cache) agrees.
-  AuthenticatedMap fresh = open_map(store);
-  EXPECT_EQ(fresh.root(), reference.root());
-}
-
-TEST(SmtPageCache, FailedStoreWriteIsForgotten) {
-  expect_failed_commit_forgotten([](CountingFlakyStore& store) { store.fail_write = true; });
-}
-
-// A read failing part-way through the descent, after the commit has changed cached pages of subtrees it finished.
-TEST(SmtPageCache, FailedReadMidCommitIsForgotten) {
-  for (const std::size_t allowed : {1u, 10u, 50u, 100u, 150u, 200u, 250u}) {
-    SCOPED_TRACE(allowed);
-    expect_failed_commit_forgotten([allowed](CountingFlakyStore& store) { store.reads_allowed = store.reads + allowed; });
-  }
-}
-
-// The failed commit's writes, retried as they are (the map keeps them pending), give the reference state too.
-TEST(SmtPageCache, RetriedCommitAfterFailureMatches) {
-  Twins t;
-  CountingFlakyStore& store = t.store;
-  AuthenticatedMap& map = t.map;
-  AuthenticatedMap& reference = t.reference;
-  MemoryNodeStore& reference_store = t.reference_store;
-  for (AuthenticatedMap* m : {&map, &reference}) put_keys(*m, 1000, 2500, "more");
-  store.fail_write = true;
-  ASSERT_TRUE(map.commit().status().is_error());
-  store.fail_write = false;
-  ASSERT_TRUE(map.commit().ok());
-  ASSERT_TRUE(reference.commit().ok());
-  EXPECT_EQ(map.root(), reference.root());
-  EXPECT_TRUE(store.inner == reference_store);
-  for (const std::size_t i : {0u, 1500u, 3400u}) {
-    const Hash256 k = key_of("k" + std::to_string(i));
-    auto proof = map.prove(k);
-    ASSERT_TRUE(proof.ok());
-    auto value = map.get(k);
-    ASSERT_TRUE(value.ok() && value->has_value());
-    EXPECT_TRUE(verify_proof(map.root(), k, ByteView(**value), *proof).is_ok());
-  }
 }
 
 TEST(NodeStore, BatchAppliesInOrder) {
