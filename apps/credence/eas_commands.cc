@@ -475,9 +475,16 @@ int run_link_decode(const Output& out, const std::string& file, const std::strin
                     {{"uid", package->attestation.uid.text}, {"signer", package->signer.text}, {"out", out_path}});
 }
 
+// The two ways to name the attestation; exactly one must be given.
+struct InputOptions {
+  CLI::Option* file;
+  CLI::Option* link;
+  bool given() const { return file->count() != 0 || link->count() != 0; }
+};
+
 // --file / --link and the domain checks that verify and anchor share (the local checks of check_locally).
 template <typename Args>
-std::pair<CLI::Option*, CLI::Option*> add_checked_input(CLI::App& cmd, Args& a) {
+InputOptions add_checked_input(CLI::App& cmd, Args& a) {
   auto* file = cmd.add_option("--file", a.file, "signed attestation JSON (bare or {sig, signer}) or a share link");
   auto* link = cmd.add_option("--link", a.link, "a share link (URL, path or its base64)");
   file->excludes(link);
@@ -518,15 +525,15 @@ void register_eas_commands(CLI::App& app, const Output& out, const NodeOptions& 
     auto a = std::make_shared<VerifyArgs>();
     auto* cmd = group->add_subcommand(
         "verify", "Verify a signed off-chain attestation or share link: valid (exit 0) or invalid with reasons (exit 1)");
-    auto [file, link] = add_checked_input(*cmd, *a);
+    const InputOptions input = add_checked_input(*cmd, *a);
     cmd->add_option("--time", a->time, "check expiry at this UNIX time (default: now)");
     cmd->add_option("--revoker", a->revokers,
                     "with --node: a Credence account (0x + 64 hex) whose off-ledger revocation of the UID makes it "
                     "invalid (repeatable)");
     cmd->add_flag("--require-anchor", a->require_anchor,
                   "with --node: invalid (not_anchored) unless the UID is in Credence's timestamp registry");
-    cmd->callback([&out, &node, &exit_code, a, file, link] {
-      if (file->count() == 0 && link->count() == 0) {
+    cmd->callback([&out, &node, &exit_code, a, input] {
+      if (!input.given()) {
         exit_code = out.failure(Status::invalid("usage", "eas verify needs --file FILE or --link LINK"));
         return;
       }
@@ -540,10 +547,10 @@ void register_eas_commands(CLI::App& app, const Output& out, const NodeOptions& 
         "anchor", "Verify an off-chain attestation, then timestamp its UID in Credence's registry (--node)");
     cmd->add_option("--key", a->key, "ed25519 key file of the Credence account that pays for the transaction")
         ->required();
-    auto [file, link] = add_checked_input(*cmd, *a);
+    const InputOptions input = add_checked_input(*cmd, *a);
     cmd->add_flag("--no-wait", a->submit.no_wait, "print the transaction id once admitted, without waiting");
-    cmd->callback([&out, &node, &exit_code, a, file, link] {
-      if (file->count() == 0 && link->count() == 0) {
+    cmd->callback([&out, &node, &exit_code, a, input] {
+      if (!input.given()) {
         exit_code = out.failure(Status::invalid("usage", "eas anchor needs --file FILE or --link LINK"));
         return;
       }
