@@ -283,8 +283,9 @@ class RocksSnapshot final : public Snapshot {
                                           std::size_t max) const override {
     const std::string prefix = storage::index_prefix(storage::IndexKind::holder, asset);
     rocksdb::ReadOptions ro = read_options_;
+    // Above every account ‖ height under this asset: prefix ‖ 0xff would miss accounts whose first byte is 0xff.
     std::string upper = prefix;
-    upper.push_back('\xff');  // above every account under this asset (accounts are 32 bytes)
+    upper.append(32 + 8 + 1, '\xff');  // account (32) ‖ height (8), plus one
     const rocksdb::Slice upper_bound(upper);
     ro.iterate_upper_bound = &upper_bound;
     std::unique_ptr<rocksdb::Iterator> it(store_->db->NewIterator(ro, store_->cf(storage::kIndex)));
