@@ -1,5 +1,6 @@
 #include "credence/core/ledger.h"
 
+#include <algorithm>
 #include "credence/core/rules.h"
 
 namespace credence::core {
@@ -102,9 +103,11 @@ Result<Receipt> Ledger::apply(const SignedTransaction& stx, const BlockContext& 
 Result<const Ledger::ParsedSchema*> Ledger::parsed_schema(const Id& id) {
   auto it = schemas_.find(id);
   const Hash256 key = it != schemas_.end() ? it->second.key : schema_key(id);
-  CREDENCE_ASSIGN_OR_RETURN(auto bytes, view_.get(key));
+  // Compared where the entry lies (no copy): a hit, the common case, costs one lookup and one comparison.
+  Bytes scratch;
+  CREDENCE_ASSIGN_OR_RETURN(const auto bytes, state_->get_view(key, scratch));
   if (!bytes) return static_cast<const ParsedSchema*>(nullptr);
-  if (it != schemas_.end() && it->second.encoding == *bytes) return &it->second;
+  if (it != schemas_.end() && std::ranges::equal(it->second.encoding, *bytes)) return &it->second;
 
   auto schema = decode_schema(*bytes);
   if (!schema) return Status::error("corrupt_state", "schema entry: " + schema.status().to_string());
@@ -114,7 +117,7 @@ Result<const Ledger::ParsedSchema*> Ledger::parsed_schema(const Id& id) {
     if (schemas_.size() >= kMaxCachedSchemas) schemas_.clear();
     it = schemas_.try_emplace(id).first;
   }
-  it->second = ParsedSchema{key, std::move(*bytes), std::move(*schema), std::move(*types)};
+  it->second = ParsedSchema{key, Bytes(bytes->begin(), bytes->end()), std::move(*schema), std::move(*types)};
   return &it->second;
 }
 
@@ -225,7 +228,7 @@ Status Ledger::attest_one(const AccountId& attester, const AttestationRequest& r
   Attestation attestation{request, attester, block.time, origin, index};
   const Id id = attestation_id(attestation);
   const Hash256 key = attestation_key(id);
-  CREDENCE_ASSIGN_OR_RETURN(auto existing, view_.get(key));
+  CREDENCE_ASSIGN_OR_RETURN(const bool existing, state_->contains(key));
   if (existing) return Status::invalid("already_exists", "an attestation with this id exists");
   state_->put(key, encode(AttestationRecord{std::move(attestation), 0, {}}));
   receipt.created.push_back(id);

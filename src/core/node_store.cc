@@ -1,6 +1,7 @@
 #include "credence/core/node_store.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstring>
 #include <limits>
@@ -52,6 +53,12 @@ void WriteBatch::clear() {
   rep_.clear();
   count_ = 0;
   payload_bytes_ = 0;
+}
+
+Result<bool> NodeStore::get_view(ByteView key, Bytes& scratch, ByteView& value) const {
+  CREDENCE_ASSIGN_OR_RETURN(const bool found, get(key, scratch));
+  if (found) value = scratch;
+  return found;
 }
 
 Result<std::optional<Bytes>> NodeStore::get(ByteView key) const {
@@ -152,9 +159,8 @@ void MemoryNodeStore::reserve(std::size_t records) {
   if (capacity != slots_.size()) rehash(capacity);
 }
 
-void MemoryNodeStore::put(std::string_view key, std::string_view value) {
+void MemoryNodeStore::put(std::string_view key, std::string_view value, std::uint64_t hash) {
   if (slots_.empty() || over_full(size_ + 1, slots_.size())) rehash(slots_.empty() ? 16 : slots_.size() * 2);
-  const std::uint64_t hash = hash_of(key);
   Slot& s = slots_[find(key, hash)];
   if (s.record && value.size() <= record_capacity(s.record.get())) {
     std::uint8_t* record = s.record.get();
@@ -167,10 +173,10 @@ void MemoryNodeStore::put(std::string_view key, std::string_view value) {
   s.record = make_record(key, value);
 }
 
-void MemoryNodeStore::erase(std::string_view key) {
+void MemoryNodeStore::erase(std::string_view key, std::uint64_t hash) {
   if (slots_.empty()) return;
   const std::size_t mask = slots_.size() - 1;
-  std::size_t hole = find(key, hash_of(key));
+  std::size_t hole = find(key, hash);
   if (!slots_[hole].record) return;
   slots_[hole] = Slot{};
   --size_;
@@ -197,15 +203,49 @@ Result<bool> MemoryNodeStore::get(ByteView key, Bytes& value) const {
   return true;
 }
 
+Result<bool> MemoryNodeStore::get_view(ByteView key, Bytes& /*scratch*/, ByteView& value) const {
+  if (slots_.empty()) return false;
+  const std::string_view k = as_chars(key);
+  const Slot& s = slots_[find(k, hash_of(k))];
+  if (!s.record) return false;
+  const std::string_view v = record_value(s.record.get());
+  value = ByteView(reinterpret_cast<const std::uint8_t*>(v.data()), v.size());  // NOLINT: chars as bytes
+  return true;
+}
+
 Status MemoryNodeStore::write(const WriteBatch& batch) {
   // Nothing here can fail (allocation failure terminates), so applying in order is atomic.
-  batch.for_each([this](const WriteBatch::Op& op) {
-    if (op.is_put) {
-      put(as_chars(op.key), as_chars(op.value));
+  // With millions of records each operation's slot and record are cache misses. The batch is known in advance, so
+  // operations are applied from a short queue: when one enters, its home slot is prefetched; halfway through the
+  // queue, the record that slot points to; by the time it is applied both are (usually) in cache.
+  constexpr std::size_t kAhead = 8;
+  struct Queued {
+    WriteBatch::Op op;
+    std::uint64_t hash = 0;
+  };
+  std::array<Queued, kAhead> queue;
+  std::size_t queued = 0;  // operations entered so far; the oldest kAhead of them not yet applied wait in `queue`
+  const auto apply = [this](const Queued& q) {
+    if (q.op.is_put) {
+      put(as_chars(q.op.key), as_chars(q.op.value), q.hash);
     } else {
-      erase(as_chars(op.key));
+      erase(as_chars(q.op.key), q.hash);
     }
+  };
+  const auto prefetch_record = [this](const Queued& q) {
+    if (slots_.empty()) return;
+    const Slot& s = slots_[q.hash & (slots_.size() - 1)];
+    if (s.record) __builtin_prefetch(s.record.get());
+  };
+  batch.for_each([&](const WriteBatch::Op& op) {
+    Queued& slot = queue[queued % kAhead];
+    if (queued >= kAhead) apply(slot);
+    slot = Queued{op, hash_of(as_chars(op.key))};
+    if (!slots_.empty()) __builtin_prefetch(&slots_[slot.hash & (slots_.size() - 1)]);
+    if (queued >= kAhead / 2) prefetch_record(queue[(queued - kAhead / 2) % kAhead]);
+    ++queued;
   });
+  for (std::size_t i = queued > kAhead ? queued - kAhead : 0; i < queued; ++i) apply(queue[i % kAhead]);
   return Status::ok();
 }
 

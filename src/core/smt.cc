@@ -35,6 +35,9 @@ using Record = std::array<std::uint8_t, kRecordSize>;
 // A page holds the nodes of the 4 levels below a node at a depth divisible by 4: 2 + 4 + 8 + 16 positions.
 constexpr std::size_t kPageLevels = 4;
 constexpr std::size_t kPageSlots = 30;
+// Page levels whose decoded pages a map keeps across commits: 1..kCachedPageLevels (16, 256 and 4,096 pages). Level 0,
+// the root's page, is read once per commit anyway.
+constexpr std::size_t kCachedPageLevels = 3;
 
 bool bit_at(FixedView<32> key, std::size_t depth) {
   return ((key[depth >> 3] >> (7 - (depth & 7))) & 1) != 0;
@@ -49,11 +52,7 @@ Hash256 with_bit(const Hash256& path, std::size_t depth, bool bit) {
 }
 
 Hash256 hash_record(std::uint8_t tag, FixedView<32> a, FixedView<32> b) {
-  Record r;
-  r[0] = tag;
-  std::memcpy(r.data() + 1, a.data(), 32);
-  std::memcpy(r.data() + 33, b.data(), 32);
-  return crypto::sha256(r);
+  return crypto::sha256_pair(tag, a, b);
 }
 
 // A short store key built on the stack: page keys are at most 2 + 32 bytes, value keys 1 + 32.
@@ -61,9 +60,6 @@ struct StoreKey {
   std::array<std::uint8_t, 34> bytes{};
   std::size_t size = 0;
   [[nodiscard]] ByteView view() const { return ByteView(bytes.data(), size); }
-  friend bool operator==(const StoreKey& x, const StoreKey& y) {
-    return x.size == y.size && std::memcmp(x.bytes.data(), y.bytes.data(), x.size) == 0;
-  }
 };
 
 // 'p' || page_depth / 4 (u8) || the first page_depth bits of `path` in ceil(page_depth / 8) bytes, unused bits zero.
@@ -184,6 +180,20 @@ struct Page {
   }
 };
 
+// Whether `a` and `b` agree on their first `bits` bits (bits < 256).
+bool same_prefix(const Hash256& a, const Hash256& b, std::size_t bits) {
+  for (std::size_t word = 0; word < 4; ++word, bits -= 64) {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data() + 8 * word, 8);
+    std::memcpy(&y, b.data() + 8 * word, 8);
+    std::uint64_t diff = x ^ y;
+    if constexpr (std::endian::native == std::endian::little) diff = __builtin_bswap64(diff);  // bit 0 on top
+    if (bits < 64) return bits == 0 || (diff >> (64 - bits)) == 0;
+    if (diff != 0) return false;
+  }
+  return true;
+}
+
 // The depth of the page root whose page holds the node at `depth` (>= 1).
 std::size_t page_depth_of(std::size_t depth) {
   return (depth - 1) / kPageLevels * kPageLevels;
@@ -245,25 +255,52 @@ Status decode_page(ByteView in, Page& page, std::size_t page_depth) {
   return Status::ok();
 }
 
+}  // namespace
+
+namespace detail {
+
+// The decoded pages of page levels 1..kCachedPageLevels, kept by a map across its commits, each exactly as the store
+// holds it (present == 0: the store holds no such page). A commit changes the cached pages in place as it goes and
+// hands the same changes to the store in its batch; if anything fails, the map drops the whole cache.
+struct PageCache {
+  // by page level - 1, then by the page's 4 * level prefix bits; null: not cached. Sized on first use.
+  std::array<std::vector<std::unique_ptr<Page>>, kCachedPageLevels> levels;
+
+  // The cache entry for the page at page level `level` on `path`, or nullptr if that level is not cached.
+  std::unique_ptr<Page>* entry(std::size_t level, const Hash256& path) {
+    if (level == 0 || level > kCachedPageLevels) return nullptr;
+    auto& pages = levels[level - 1];
+    const std::size_t bits = 4 * level;
+    if (pages.empty()) pages.resize(std::size_t{1} << bits);
+    const std::size_t prefix = ((std::size_t{path[0]} << 8) | path[1]) >> (16 - bits);
+    return &pages[prefix];
+  }
+};
+
+}  // namespace detail
+
+namespace {
+
 // The pages on the path of one descent through the tree, one per page level, each read from the store at most once.
 // A commit visits the tree depth first in key order and a proof walks one path, so once a descent moves to another
 // page at some level it never returns to the page it left: that page is final and goes to the batch at once. So the
 // pages in use are the current path's (at most 64), and no map of pages is needed.
 class PagePath {
  public:
-  // Changed pages go to `batch`; nullptr for a read-only walk (a proof).
-  PagePath(const NodeStore& store, std::size_t& reads, WriteBatch* batch)
-      : store_(store), reads_(reads), batch_(batch) {}
+  // Changed pages go to `batch`; nullptr for a read-only walk (a proof). A commit passes its map's page cache: pages
+  // of the cached levels are taken from it, or read once and kept there, and changed in place.
+  PagePath(const NodeStore& store, CommitStats& stats, WriteBatch* batch, detail::PageCache* cache)
+      : store_(store), stats_(stats), batch_(batch), cache_(cache) {}
 
   Result<Slot> slot(std::size_t depth, const Hash256& path) {
     CREDENCE_ASSIGN_OR_RETURN(Level * level, level_for(depth, path));
-    return level->page.get(slot_of(depth, path));
+    return level->page->get(slot_of(depth, path));
   }
 
   Status set(std::size_t depth, const Hash256& path, const Slot& value) {
     assert(batch_ != nullptr);
     CREDENCE_ASSIGN_OR_RETURN(Level * level, level_for(depth, path));
-    level->page.set(slot_of(depth, path), value);
+    level->page->set(slot_of(depth, path), value);
     level->dirty = true;
     return Status::ok();
   }
@@ -278,8 +315,10 @@ class PagePath {
 
  private:
   struct Level {
-    Page page;
+    Page own;           // the page when its level is not cached
+    Page* page = &own;  // the page in use: `own` or a page cache entry
     StoreKey key;
+    Hash256 path{};       // a path through the page (its first page-depth bits name the page)
     bool held = false;    // `page` is the page named by `key`
     bool stored = false;  // the store holds a record for it
     bool dirty = false;
@@ -292,21 +331,37 @@ class PagePath {
     if (levels_.size() <= index) levels_.resize(index + 1);
     if (!levels_[index]) levels_[index] = std::make_unique<Level>();
     Level& level = *levels_[index];
-    const StoreKey key = page_key(page_depth, path);
-    if (level.held && level.key == key) return &level;
+    // Every slot access asks for its page: compare path prefixes word by word and build the store key only on a change.
+    if (level.held && same_prefix(level.path, path, page_depth)) return &level;
     if (level.held) write(level);  // the descent left it for good
+    const StoreKey key = page_key(page_depth, path);
     level.held = false;
     level.stored = false;
     level.dirty = false;
-    level.page.present = 0;
-    level.page.leaves = 0;
-    ++reads_;
-    CREDENCE_ASSIGN_OR_RETURN(const bool found, store_.get(key.view(), scratch_));
-    if (found) {
-      CREDENCE_RETURN_IF_ERROR(decode_page(scratch_, level.page, page_depth));
-      level.stored = true;
+    std::unique_ptr<Page>* cached = cache_ != nullptr ? cache_->entry(index, path) : nullptr;
+    if (cached != nullptr && *cached) {
+      ++stats_.page_hits;
+      level.page = cached->get();
+      level.stored = level.page->present != 0;
+    } else {
+      ++stats_.page_reads;
+      ByteView record;
+      CREDENCE_ASSIGN_OR_RETURN(const bool found, store_.get_view(key.view(), scratch_, record));
+      if (cached != nullptr) *cached = std::make_unique<Page>();
+      Page& page = cached != nullptr ? **cached : level.own;
+      page.present = 0;
+      page.leaves = 0;
+      if (found) {
+        if (Status s = decode_page(record, page, page_depth); !s.is_ok()) {
+          if (cached != nullptr) cached->reset();
+          return s;
+        }
+        level.stored = true;
+      }
+      level.page = &page;
     }
     level.key = key;
+    level.path = path;
     level.held = true;
     return &level;
   }
@@ -315,17 +370,18 @@ class PagePath {
   void write(Level& level) {
     if (!level.dirty) return;
     level.dirty = false;
-    if (level.page.present == 0) {
+    if (level.page->present == 0) {
       if (level.stored) batch_->erase(level.key.view());
       return;
     }
-    encode_page(level.page, scratch_);
+    encode_page(*level.page, scratch_);
     batch_->put(level.key.view(), scratch_);
   }
 
   const NodeStore& store_;
-  std::size_t& reads_;
+  CommitStats& stats_;
   WriteBatch* batch_;
+  detail::PageCache* cache_;
   std::vector<std::unique_ptr<Level>> levels_;  // by page level; allocated on first use
   Bytes scratch_;
 };
@@ -363,8 +419,8 @@ struct Update {
 // already placed every node strictly below it; the caller places the position itself with place().
 class Committer {
  public:
-  Committer(const NodeStore& store, WriteBatch& batch, CommitStats& stats)
-      : pages_(store, stats.page_reads, &batch), stats_(stats) {}
+  Committer(const NodeStore& store, WriteBatch& batch, CommitStats& stats, detail::PageCache& cache)
+      : pages_(store, stats, &batch, &cache), stats_(stats) {}
 
   // `old` is the (loaded) node at `depth` on the updates' path; `ups` is non-empty, sorted, unique, and every key
   // shares the position's prefix.
@@ -647,6 +703,11 @@ Result<Proof> proof_from_json(const codec::Json& json) {
 // ---------------------------------------------------------------------------------------------------------------
 // AuthenticatedMap
 
+AuthenticatedMap::AuthenticatedMap(NodeStore& store) : store_(&store) {}
+AuthenticatedMap::AuthenticatedMap(AuthenticatedMap&&) noexcept = default;
+AuthenticatedMap& AuthenticatedMap::operator=(AuthenticatedMap&&) noexcept = default;
+AuthenticatedMap::~AuthenticatedMap() = default;
+
 Result<AuthenticatedMap> AuthenticatedMap::open(NodeStore& store) {
   AuthenticatedMap map(store);
   Bytes record;
@@ -758,6 +819,23 @@ Result<std::optional<Bytes>> AuthenticatedMap::get(FixedView<32> key) const {
   return store_->get(value_key(key).view());
 }
 
+Result<std::optional<ByteView>> AuthenticatedMap::get_view(FixedView<32> key, Bytes& scratch) const {
+  if (const Pending* p = find_pending(to_hash(key))) {
+    if (!p->is_put) return std::optional<ByteView>();
+    return std::optional<ByteView>(ByteView(values_).subspan(p->offset, p->size));
+  }
+  ByteView value;
+  CREDENCE_ASSIGN_OR_RETURN(const bool found, store_->get_view(value_key(key).view(), scratch, value));
+  if (!found) return std::optional<ByteView>();
+  return std::optional<ByteView>(value);
+}
+
+Result<bool> AuthenticatedMap::contains(FixedView<32> key) const {
+  Bytes scratch;
+  CREDENCE_ASSIGN_OR_RETURN(const auto value, get_view(key, scratch));
+  return value.has_value();
+}
+
 void AuthenticatedMap::put(FixedView<32> key, ByteView value) {
   write_pending(to_hash(key), value);
 }
@@ -808,6 +886,7 @@ Result<Hash256> AuthenticatedMap::commit() {
   assert(checkpoint_level_ == 0 && "commit with an open checkpoint");
   stats_ = CommitStats{};
   if (pending_.empty()) return root_.hash;
+  CREDENCE_RETURN_IF_ERROR(check_store_root());
 
   // The batch update and the store both want the writes in key order.
   std::vector<const Pending*> sorted;
@@ -829,8 +908,14 @@ Result<Hash256> AuthenticatedMap::commit() {
   stats_.writes = ups.size();
 
   batch_.clear();
-  Committer committer(*store_, batch_, stats_);
-  CREDENCE_ASSIGN_OR_RETURN(const Node new_root, committer.update(0, root_, ups));
+  if (!page_cache_) page_cache_ = std::make_unique<detail::PageCache>();
+  Committer committer(*store_, batch_, stats_, *page_cache_);
+  auto updated = committer.update(0, root_, ups);
+  if (!updated) {
+    page_cache_.reset();  // it may hold pages changed by the half-done update
+    return updated.status();
+  }
+  const Node new_root = *updated;
   committer.flush();
   if (new_root.kind == Kind::empty) {
     if (root_.kind != Kind::empty) batch_.erase(root_key().view());
@@ -845,7 +930,10 @@ Result<Hash256> AuthenticatedMap::commit() {
     }
   }
   stats_.store_ops = batch_.size();
-  CREDENCE_RETURN_IF_ERROR(store_->write(batch_));
+  if (Status s = store_->write(batch_); !s.is_ok()) {
+    page_cache_.reset();  // it holds this commit's pages, which the store did not take
+    return s;
+  }
 
   root_ = new_root;
   clear_pending();
@@ -853,11 +941,26 @@ Result<Hash256> AuthenticatedMap::commit() {
   return root_.hash;
 }
 
+Status AuthenticatedMap::check_store_root() {
+  Bytes scratch;
+  ByteView record;
+  CREDENCE_ASSIGN_OR_RETURN(const bool found, store_->get_view(root_key().view(), scratch, record));
+  const bool same =
+      found ? root_.kind != Kind::empty && std::ranges::equal(record, to_record(root_)) : root_.kind == Kind::empty;
+  if (same) return Status::ok();
+  // The store no longer holds this map's tree: another map wrote it, or a staged write under the map was dropped.
+  // Building on root_ would write a tree mixing two states, and the cached pages would hide the difference.
+  page_cache_.reset();
+  return Status::error("diverged",
+                       "the store's root is not this map's (written by another map, or rolled back "
+                       "under it); open the map again");
+}
+
 Result<Proof> AuthenticatedMap::prove(FixedView<32> key) const {
   const Hash256 path = to_hash(key);
   Proof proof;
-  std::size_t reads = 0;
-  PagePath pages(*store_, reads, /*batch=*/nullptr);
+  CommitStats stats;
+  PagePath pages(*store_, stats, /*batch=*/nullptr, /*cache=*/nullptr);
   Node node = root_;
   std::size_t depth = 0;
   while (node.kind == Kind::internal) {

@@ -4,7 +4,10 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -786,6 +789,403 @@ TEST(Smt, CorruptStoreIsAnError) {
   garbage.put(Bytes{'r'}, bytes_of("short"));
   ASSERT_TRUE(store.write(garbage).ok());
   EXPECT_EQ(AuthenticatedMap::open(store).status().code(), "corrupt_state");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The map's cache of upper pages (page levels 1-3) across commits
+
+// Fails every read after the first `reads_allowed`, or every write, on request; counts reads.
+class CountingFlakyStore final : public NodeStore {
+ public:
+  Result<bool> get(ByteView key, Bytes& value) const override {
+    if (reads_allowed && reads >= *reads_allowed) return Status::error("io_error", "injected");
+    ++reads;
+    return inner.get(key, value);
+  }
+  Status write(const WriteBatch& batch) override {
+    if (fail_write) return Status::error("io_error", "injected");
+    return inner.write(batch);
+  }
+  using NodeStore::get;
+
+  MemoryNodeStore inner;
+  std::optional<std::size_t> reads_allowed;
+  bool fail_write = false;
+  mutable std::size_t reads = 0;
+};
+
+// `n` keys (enough for pages at levels 0-3) with values tagged by `round`.
+void put_keys(AuthenticatedMap& map, std::size_t first, std::size_t n, std::string_view round) {
+  for (std::size_t i = first; i < first + n; ++i) {
+    map.put(key_of("k" + std::to_string(i)), bytes_of(std::string(round) + std::to_string(i)));
+  }
+}
+
+// A map over a store that fails on request, and a reference map over a store that never fails, both holding 3,000
+// committed keys (two commits, so the first map's page cache is filled and used).
+struct Twins {
+  CountingFlakyStore store;
+  MemoryNodeStore reference_store;
+  AuthenticatedMap map = open_map(store);
+  AuthenticatedMap reference = open_map(reference_store);
+
+  Twins() {
+    for (AuthenticatedMap* m : {&map, &reference}) {
+      put_keys(*m, 0, 3000, "base");
+      EXPECT_TRUE(m->commit().ok());
+      put_keys(*m, 0, 600, "warm");
+      EXPECT_TRUE(m->commit().ok());
+    }
+    EXPECT_GT(map.last_commit_stats().page_hits, 100u);
+  }
+};
+
+// A map that committed `base`, then a failed commit of `doomed` writes, then (after discard) `next`, must hold exactly
+// what a map that only ever committed `base` and `next` holds: the same root and the same stored records. A cache
+// still holding pages the failed commit changed would give a different root or different pages.
+void expect_failed_commit_forgotten(const std::function<void(CountingFlakyStore&)>& arm) {
+  Twins t;
+  CountingFlakyStore& store = t.store;
+  AuthenticatedMap& map = t.map;
+  AuthenticatedMap& reference = t.reference;
+  MemoryNodeStore& reference_store = t.reference_store;
+
+  put_keys(map, 0, 1500, "doomed");
+  put_keys(map, 5000, 500, "doomed");
+  arm(store);
+  ASSERT_TRUE(map.commit().status().is_error());
+  store.reads_allowed.reset();
+  store.fail_write = false;
+  map.discard();
+
+  for (AuthenticatedMap* m : {&map, &reference}) {
+    put_keys(*m, 300, 900, "next");
+    for (std::size_t i = 2900; i < 3000; ++i) m->erase(key_of("k" + std::to_string(i)));
+    ASSERT_TRUE(m->commit().ok());
+  }
+  EXPECT_EQ(map.root(), reference.root());
+  EXPECT_TRUE(store.inner == reference_store);
+  // And a map opened afresh over the store (no cache) agrees.
+  AuthenticatedMap fresh = open_map(store);
+  EXPECT_EQ(fresh.root(), reference.root());
+}
+
+TEST(SmtPageCache, FailedStoreWriteIsForgotten) {
+  expect_failed_commit_forgotten([](CountingFlakyStore& store) { store.fail_write = true; });
+}
+
+// A read failing part-way through the descent, after the commit has changed cached pages of subtrees it finished.
+TEST(SmtPageCache, FailedReadMidCommitIsForgotten) {
+  for (const std::size_t allowed : {1u, 10u, 50u, 100u, 150u, 200u, 250u}) {
+    SCOPED_TRACE(allowed);
+    expect_failed_commit_forgotten(
+        [allowed](CountingFlakyStore& store) { store.reads_allowed = store.reads + allowed; });
+  }
+}
+
+// The failed commit's writes, retried as they are (the map keeps them pending), give the reference state too.
+TEST(SmtPageCache, RetriedCommitAfterFailureMatches) {
+  Twins t;
+  CountingFlakyStore& store = t.store;
+  AuthenticatedMap& map = t.map;
+  AuthenticatedMap& reference = t.reference;
+  MemoryNodeStore& reference_store = t.reference_store;
+  for (AuthenticatedMap* m : {&map, &reference}) put_keys(*m, 1000, 2500, "more");
+  store.fail_write = true;
+  ASSERT_TRUE(map.commit().status().is_error());
+  store.fail_write = false;
+  ASSERT_TRUE(map.commit().ok());
+  ASSERT_TRUE(reference.commit().ok());
+  EXPECT_EQ(map.root(), reference.root());
+  EXPECT_TRUE(store.inner == reference_store);
+  for (const std::size_t i : {0u, 1500u, 3400u}) {
+    const Hash256 k = key_of("k" + std::to_string(i));
+    auto proof = map.prove(k);
+    ASSERT_TRUE(proof.ok());
+    auto value = map.get(k);
+    ASSERT_TRUE(value.ok() && value->has_value());
+    EXPECT_TRUE(verify_proof(map.root(), k, ByteView(**value), *proof).is_ok());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cached commits read back through maps opened afresh (the node's indexer opens one over every staged block)
+
+// A store over a committed MemoryNodeStore with writes staged above it, as the node's writer store stages a block in
+// a RocksDB WriteBatchWithIndex: get() reads the staged overlay first, get_view() copies (the NodeStore default), and
+// the staged writes are either applied to the committed store (the block commits) or dropped (it is discarded).
+class StagedStore final : public NodeStore {
+ public:
+  Result<bool> get(ByteView key, Bytes& value) const override {
+    if (const auto it = staged_.find(Bytes(key.begin(), key.end())); it != staged_.end()) {
+      if (!it->second) return false;
+      value = *it->second;
+      return true;
+    }
+    return committed.get(key, value);
+  }
+  Status write(const WriteBatch& batch) override {
+    batch.for_each([this](const WriteBatch::Op& op) {
+      staged_[Bytes(op.key.begin(), op.key.end())] =
+          op.is_put ? std::optional<Bytes>(Bytes(op.value.begin(), op.value.end())) : std::nullopt;
+    });
+    return Status::ok();
+  }
+  using NodeStore::get;
+
+  void commit_staged() {
+    WriteBatch batch;
+    for (const auto& [key, value] : staged_) value ? batch.put(key, *value) : batch.erase(key);
+    ASSERT_TRUE(committed.write(batch).ok());
+    staged_.clear();
+  }
+  void discard_staged() { staged_.clear(); }
+
+  MemoryNodeStore committed;
+
+ private:
+  std::map<Bytes, std::optional<Bytes>> staged_;
+};
+
+// Keys that stress the upper page levels and the word-wise page comparison: random keys; neighbours of them that
+// differ in one bit at depths around the cached levels (12-16 bits share a level-3 cache entry) and around the 64-bit
+// words the comparison reads (31, 63, 64, 65, 127, 128, 191, 192, 255); keys equal to a random key in its first 2, 8
+// or 16 bytes and random after; clusters under a few 2-byte prefixes (many keys per cached page); all-zero and all-one
+// keys and keys starting 0xff or 0x00.
+std::vector<Hash256> cache_key_universe(std::uint64_t seed, std::size_t random_keys) {
+  crypto::DeterministicRandom rng(seed);
+  std::vector<Hash256> keys;
+  for (std::size_t i = 0; i < random_keys; ++i) keys.push_back(rng.bytes<32>());
+  const std::size_t bases = std::min<std::size_t>(random_keys, 64);
+  for (std::size_t i = 0; i < bases; ++i) {
+    for (const std::size_t b : {3u, 11u, 12u, 15u, 16u, 17u, 31u, 63u, 64u, 65u, 127u, 128u, 191u, 192u, 255u}) {
+      keys.push_back(flip(keys[i], b));
+    }
+    for (const std::size_t shared : {2u, 8u, 16u}) {
+      Hash256 k = rng.bytes<32>();
+      std::copy_n(keys[i].begin(), shared, k.begin());
+      keys.push_back(k);
+    }
+  }
+  for (int cluster = 0; cluster < 4; ++cluster) {
+    const Hash256 base = rng.bytes<32>();
+    for (int i = 0; i < 60; ++i) {
+      Hash256 k = rng.bytes<32>();
+      k[0] = base[0];
+      k[1] = base[1];
+      if (i % 3 == 0) k[2] = base[2];
+      keys.push_back(k);
+    }
+  }
+  Hash256 zeros{};
+  Hash256 ones;
+  ones.fill(0xff);
+  keys.push_back(zeros);
+  keys.push_back(ones);
+  keys.push_back(flip(zeros, 255));
+  keys.push_back(flip(ones, 255));
+  keys.push_back(flip(ones, 8));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+// Checks `map` (committed, over `store`) against `model` with a map opened afresh over the same store: both roots
+// equal the reference root; every key of `keys` reads back the model's value through get(), get_view() and
+// contains() of both maps; the fresh map proves `proofs_every`-th key (and every key when 1) against the root.
+std::string check_read_back(const AuthenticatedMap& map, NodeStore& store, const Model& model,
+                            const std::vector<Hash256>& keys, std::size_t proofs_every, std::size_t offset) {
+  const Hash256 root = ref_root(model);
+  if (map.root() != root) return "cached map's root differs from the reference";
+  auto fresh = AuthenticatedMap::open(store);
+  if (!fresh) return "open failed: " + fresh.status().to_string();
+  if (fresh->root() != root) return "fresh map's root differs from the reference";
+  Bytes scratch;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const Hash256& key = keys[i];
+    const auto it = model.find(key);
+    const std::optional<Bytes> want = it == model.end() ? std::nullopt : std::optional<Bytes>(it->second);
+    for (const AuthenticatedMap* m : std::array<const AuthenticatedMap*, 2>{&map, &*fresh}) {
+      const char* which = m == &map ? "cached" : "fresh";
+      auto got = m->get(key);
+      if (!got || *got != want) return std::string(which) + " map: get differs for key " + codec::hex_encode(key);
+      auto view = m->get_view(key, scratch);
+      if (!view || view->has_value() != want.has_value() || (want && !std::ranges::equal(**view, *want))) {
+        return std::string(which) + " map: get_view differs for key " + codec::hex_encode(key);
+      }
+      auto has = m->contains(key);
+      if (!has || *has != want.has_value()) return std::string(which) + " map: contains differs";
+    }
+    if (proofs_every == 1 || (i + offset) % proofs_every == 0) {
+      auto proof = fresh->prove(key);
+      if (!proof) return "prove failed: " + proof.status().to_string();
+      const auto vv = want ? std::optional<ByteView>(*want) : std::nullopt;
+      if (auto s = verify_proof(root, key, vv, *proof); !s) {
+        return "proof of " + codec::hex_encode(key) + " does not verify: " + s.to_string();
+      }
+    }
+  }
+  return {};
+}
+
+// One block of random writes over `keys`: new keys, overwrites (same and other length), erases of present and absent
+// keys, the same key written twice.
+void random_writes(crypto::DeterministicRandom& rng, const std::vector<Hash256>& keys, std::size_t n,
+                   const std::function<void(const Hash256&, std::optional<Bytes>)>& write) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t w = next_u32(rng);
+    const Hash256& key = keys[next_u32(rng) % keys.size()];
+    if (w % 4 == 0) {
+      write(key, std::nullopt);
+    } else {
+      write(key, Bytes((w >> 8) % 48, static_cast<std::uint8_t>(w >> 24)));
+    }
+  }
+}
+
+// Many commits through one cached map, with thousands of keys (two seeds, 30 commits each): after every commit, every
+// key reads back through the cached map and through a map opened afresh over the store, the roots equal the reference
+// model's, and the store's records equal those of a twin store written by a map opened afresh for every commit (so it
+// never reuses a page cache). Seeds are printed by the trace.
+TEST(SmtPageCache, EveryKeyReadsBackThroughAFreshMapAfterEveryCommit) {
+  for (const std::uint64_t seed : {1u, 2u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const std::vector<Hash256> keys = cache_key_universe(seed, 3000);
+    ASSERT_GT(keys.size(), 4000u);
+    crypto::DeterministicRandom rng(seed * 7919);
+    MemoryNodeStore store;
+    MemoryNodeStore twin_store;
+    AuthenticatedMap map = open_map(store);
+    Model model;
+    std::size_t hits = 0;
+    for (std::size_t round = 0; round < 30; ++round) {
+      SCOPED_TRACE("round " + std::to_string(round));
+      AuthenticatedMap twin = open_map(twin_store);
+      // A first block fills most keys; then blocks of a few hundred writes, some of them large.
+      const std::size_t n = round == 0 ? 3 * keys.size() : (round % 10 == 9 ? 2000 : 50 + round * 10);
+      random_writes(rng, keys, n, [&](const Hash256& k, std::optional<Bytes> v) {
+        if (v) {
+          map.put(k, *v);
+          twin.put(k, *v);
+          model[k] = *v;
+        } else {
+          map.erase(k);
+          twin.erase(k);
+          model.erase(k);
+        }
+      });
+      auto root = map.commit();
+      ASSERT_TRUE(root.ok()) << root.status().to_string();
+      hits += map.last_commit_stats().page_hits;
+      auto twin_root = twin.commit();
+      ASSERT_TRUE(twin_root.ok()) << twin_root.status().to_string();
+      ASSERT_EQ(*root, *twin_root);
+      ASSERT_TRUE(store == twin_store) << "stored records differ from an uncached map's";
+      const std::string e = check_read_back(map, store, model, keys, round + 1 == 30 ? 1 : 16, round);
+      ASSERT_TRUE(e.empty()) << e;
+    }
+    EXPECT_GT(hits, 1000u);  // the cache was used
+  }
+}
+
+// The node's pattern: one long-lived map writes blocks into a staged overlay; a map opened afresh over the staged
+// store reads every key (the indexer), then the block either commits to the store below or is discarded. After a
+// discard the long-lived map's tree is gone from the store: its next commit must refuse (not build on pages only its
+// cache holds), and once opened again the re-staged block gives exactly the state of a store that never saw it.
+TEST(SmtPageCache, StagedBlocksDiscardedAndRedoneMatchTheModel) {
+  const std::vector<Hash256> keys = cache_key_universe(42, 2500);
+  crypto::DeterministicRandom rng(4242);
+  StagedStore store;
+  MemoryNodeStore twin_store;  // only ever sees the blocks that commit, through fresh maps
+  AuthenticatedMap map = open_map(store);
+  Model model;
+  std::size_t discards = 0;
+  for (std::size_t block = 0; block < 30; ++block) {
+    SCOPED_TRACE("block " + std::to_string(block));
+    std::vector<std::pair<Hash256, std::optional<Bytes>>> writes;
+    random_writes(rng, keys, block == 0 ? 2 * keys.size() : 300,
+                  [&](const Hash256& k, std::optional<Bytes> v) { writes.emplace_back(k, std::move(v)); });
+    Model after = model;
+    for (const auto& [k, v] : writes) v ? (void)(after[k] = *v) : (void)after.erase(k);
+    const auto stage = [&](AuthenticatedMap& m) {
+      for (const auto& [k, v] : writes) v ? m.put(k, *v) : m.erase(k);
+      return m.commit();
+    };
+
+    const std::uint32_t fate = next_u32(rng) % 4;
+    if (block > 0 && fate == 0) {
+      // Staged, read back, then discarded (a commit_block that failed).
+      ASSERT_TRUE(stage(map).ok());
+      ASSERT_EQ(check_read_back(map, store, after, keys, 64, block), "");
+      store.discard_staged();
+      ++discards;
+      // The same map must not build on the dropped tree: its commit refuses and leaves the store as it was.
+      map.put(keys[0], bytes_of("after discard"));
+      const auto refused = map.commit();
+      ASSERT_EQ(refused.status().code(), "diverged");
+      map.discard();
+      auto fresh = AuthenticatedMap::open(store);
+      ASSERT_TRUE(fresh.ok());
+      ASSERT_EQ(fresh->root(), ref_root(model));
+      map = open_map(store);  // the node reopens after dropping a block
+    }
+    ASSERT_TRUE(stage(map).ok());
+    ASSERT_EQ(check_read_back(map, store, after, keys, 64, block), "");
+    store.commit_staged();
+    model = std::move(after);
+    AuthenticatedMap twin = open_map(twin_store);
+    ASSERT_TRUE(stage(twin).ok());
+    ASSERT_TRUE(store.committed == twin_store) << "stored records differ from an uncached map's";
+    ASSERT_EQ(check_read_back(map, store, model, keys, 64, block), "");
+  }
+  EXPECT_GT(discards, 3u);
+}
+
+// Two maps over one store, taking turns to write. A map whose store another map has written since its last commit
+// reads the new values (get reads the store), but its commit refuses with "diverged" and writes nothing; opened again
+// it goes on. After every commit both maps' reads and a fresh map's agree with the model.
+TEST(SmtPageCache, TwoMapsOverOneStoreTakingTurns) {
+  const std::vector<Hash256> keys = cache_key_universe(7, 1500);
+  crypto::DeterministicRandom rng(77);
+  MemoryNodeStore store;
+  std::array<AuthenticatedMap, 2> maps{open_map(store), open_map(store)};
+  Model model;
+  std::size_t last_writer = 0;
+  for (std::size_t turn = 0; turn < 30; ++turn) {
+    SCOPED_TRACE("turn " + std::to_string(turn));
+    const std::size_t w = turn < 2 ? turn : next_u32(rng) % 2;  // both maps write early, so both have caches
+    AuthenticatedMap& writer = maps[w];
+    std::vector<std::pair<Hash256, std::optional<Bytes>>> writes;
+    random_writes(rng, keys, turn == 0 ? 2 * keys.size() : 200,
+                  [&](const Hash256& k, std::optional<Bytes> v) { writes.emplace_back(k, std::move(v)); });
+    Model after = model;
+    for (const auto& [k, v] : writes) v ? (void)(after[k] = *v) : (void)after.erase(k);
+    for (const auto& [k, v] : writes) v ? writer.put(k, *v) : writer.erase(k);
+    if (turn > 0 && w != last_writer) {
+      // The other map wrote last: this one's tree (and cache) is stale.
+      const MemoryNodeStore before = store;
+      const std::size_t pending = writer.pending_count();
+      const auto refused = writer.commit();
+      ASSERT_EQ(refused.status().code(), "diverged");
+      ASSERT_TRUE(store == before);
+      ASSERT_EQ(writer.pending_count(), pending);  // a failed commit keeps its writes
+      writer = open_map(store);
+      for (const auto& [k, v] : writes) v ? writer.put(k, *v) : writer.erase(k);
+    }
+    auto root = writer.commit();
+    ASSERT_TRUE(root.ok()) << root.status().to_string();
+    model = std::move(after);
+    last_writer = w;
+    ASSERT_EQ(check_read_back(writer, store, model, keys, 32, turn), "");
+    // The other map's reads see the writes at once, whatever its root says.
+    const AuthenticatedMap& other = maps[1 - w];
+    for (std::size_t i = turn % 7; i < keys.size(); i += 7) {
+      const auto it = model.find(keys[i]);
+      auto got = other.get(keys[i]);
+      ASSERT_TRUE(got.ok());
+      ASSERT_EQ(*got, it == model.end() ? std::nullopt : std::optional<Bytes>(it->second));
+    }
+  }
 }
 
 TEST(NodeStore, BatchAppliesInOrder) {

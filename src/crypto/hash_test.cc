@@ -57,6 +57,21 @@ TEST(Hash, Sha256MatchesLibsodiumAtEveryLength) {
   }
 }
 
+// The fixed two-block path for 65-byte node preimages gives exactly sha256 of the concatenation, for every tag byte
+// and for inputs that exercise every byte position of both blocks.
+TEST(Hash, Sha256PairMatchesSha256) {
+  Hash256 a{}, b{};
+  for (int round = 0; round < 512; ++round) {
+    const auto tag = static_cast<std::uint8_t>(round);
+    Bytes preimage{tag};
+    preimage.insert(preimage.end(), a.begin(), a.end());
+    preimage.insert(preimage.end(), b.begin(), b.end());
+    ASSERT_EQ(sha256_pair(tag, a, b), sha256(preimage)) << "round " << round;
+    a = sha256(preimage);
+    b = sha256(a);
+  }
+}
+
 TEST(Hash, Keccak256KnownAnswers) {
   auto cases = test::load_vectors("crypto/keccak256.json");
   ASSERT_FALSE(cases.empty());

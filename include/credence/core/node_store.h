@@ -90,6 +90,11 @@ class NodeStore {
   // operation was applied.
   virtual Status write(const WriteBatch& batch) = 0;
 
+  // As get(key, scratch), but a store that holds the record in memory may point `value` at it instead of copying:
+  // `value` is valid until the store is next written or `scratch` changes. The default copies into `scratch` (a store
+  // over RocksDB needs nothing more); MemoryNodeStore lends its record.
+  virtual Result<bool> get_view(ByteView key, Bytes& scratch, ByteView& value) const;
+
   // Convenience over get(key, value): the value, or nullopt when the key is absent.
   Result<std::optional<Bytes>> get(ByteView key) const;
 };
@@ -109,6 +114,8 @@ class MemoryNodeStore final : public NodeStore {
   ~MemoryNodeStore() override = default;
 
   Result<bool> get(ByteView key, Bytes& value) const override;
+  // Lends the record itself (no copy); `scratch` is not used.
+  Result<bool> get_view(ByteView key, Bytes& scratch, ByteView& value) const override;
   Status write(const WriteBatch& batch) override;
   using NodeStore::get;
 
@@ -132,8 +139,8 @@ class MemoryNodeStore final : public NodeStore {
 
   // The slot holding `key`, or the empty slot where its probe sequence ends. Requires a non-empty table.
   [[nodiscard]] std::size_t find(std::string_view key, std::uint64_t hash) const;
-  void put(std::string_view key, std::string_view value);
-  void erase(std::string_view key);
+  void put(std::string_view key, std::string_view value, std::uint64_t hash);
+  void erase(std::string_view key, std::uint64_t hash);
   void rehash(std::size_t capacity);
 
   std::vector<Slot> slots_;  // size 0 or a power of two, at most 70% used

@@ -9,7 +9,8 @@
 // store one atomic WriteBatch. The root depends only on the set of (key, value) pairs, never on the order or batching
 // of writes.
 //
-// Ownership: the map borrows its NodeStore, which must outlive it; exactly one map may write a given store.
+// Ownership: the map borrows its NodeStore, which must outlive it; exactly one map may write a given store (a commit
+// checks that the store's root is still the map's, see commit()).
 // Thread-safety: none; one thread at a time uses a map (and its store). The free functions are pure and thread-safe.
 // Failure: store failures surface as Status::error (the map is left as before the failing call; a failed commit
 // keeps its pending writes). A store that does not hold a node its parent names is error("corrupt_state").
@@ -18,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -89,6 +91,7 @@ struct CommitStats {
   std::size_t writes = 0;      // pending keys applied (puts and erases)
   std::size_t hashes = 0;      // SHA-256 calls: value hashes, leaf hashes, internal hashes
   std::size_t page_reads = 0;  // tree pages (4 levels each) read from the store
+  std::size_t page_hits = 0;   // tree pages taken from the map's cache of upper pages instead
   std::size_t store_ops = 0;   // operations in the batch handed to the store
 };
 
@@ -101,6 +104,8 @@ struct Node {
   Hash256 a{};  // leaf: key; internal: left child's hash
   Hash256 b{};  // leaf: value hash; internal: right child's hash
 };
+// The decoded upper pages a map keeps across commits (defined in smt.cc).
+struct PageCache;
 }  // namespace detail
 
 class AuthenticatedMap {
@@ -118,13 +123,19 @@ class AuthenticatedMap {
   // Opens the map stored in `store` (an empty store is the empty map). Reads the root node only.
   static Result<AuthenticatedMap> open(NodeStore& store);
 
-  AuthenticatedMap(AuthenticatedMap&&) noexcept = default;
-  AuthenticatedMap& operator=(AuthenticatedMap&&) noexcept = default;
+  AuthenticatedMap(AuthenticatedMap&&) noexcept;
+  AuthenticatedMap& operator=(AuthenticatedMap&&) noexcept;
+  ~AuthenticatedMap();
   AuthenticatedMap(const AuthenticatedMap&) = delete;
   AuthenticatedMap& operator=(const AuthenticatedMap&) = delete;
 
   // The current value of `key`: its pending write if any, else the committed value; nullopt if absent.
   Result<std::optional<Bytes>> get(FixedView<32> key) const;
+  // As get(), without copying: the value viewed where it lies (the pending overlay, the store's memory, or `scratch`).
+  // The view is valid until the next put/erase/rollback/discard/commit or change of `scratch`.
+  Result<std::optional<ByteView>> get_view(FixedView<32> key, Bytes& scratch) const;
+  // Whether `key` currently has a value (pending writes first), without copying it.
+  Result<bool> contains(FixedView<32> key) const;
 
   // Pending writes, visible to get() at once and to root()/prove() after commit(). Cannot fail.
   void put(FixedView<32> key, ByteView value);
@@ -142,6 +153,18 @@ class AuthenticatedMap {
   // Applies all pending writes as one batch update, writes one WriteBatch to the store and returns the new root.
   // No checkpoint may be open (asserted). With nothing pending, returns root() and writes nothing. On failure the
   // store, the root and the pending writes are unchanged.
+  //
+  // The map keeps the decoded pages of page levels 1-3 (tree depths 5-16: at most 16 + 256 + 4,096 pages, about
+  // 2.9 KB each) that its commits have read or written, so a commit reads them from the store only once: every block
+  // touches most of them. The cache is written through (each commit's batch still carries every changed page) and
+  // dropped whole when a commit fails. It relies on this map being the only writer of its store, as stated above; a
+  // page lost from the store below a cached level is noticed by prove() and by a map opened afresh, not by commit().
+  //
+  // Before building, a commit with pending writes reads the store's root record (one read) and fails with
+  // error("diverged"), writing nothing and dropping the page cache, if it is not this map's root: the store was
+  // written by another map, or writes staged under the map were rolled back (a discarded block). The map must then be
+  // opened again. When the roots agree the stored tree is this map's tree (its pages are determined by its contents),
+  // so the cached pages are the stored ones.
   Result<Hash256> commit();
 
   // The committed root (kEmptyHash for the empty map).
@@ -167,8 +190,10 @@ class AuthenticatedMap {
     Pending previous;       // that write
   };
 
-  explicit AuthenticatedMap(NodeStore& store) : store_(&store) {}
+  explicit AuthenticatedMap(NodeStore& store);
 
+  // ok if the store's root record is root_ (no record for the empty map); else drops the page cache, error("diverged").
+  Status check_store_root();
   // The pending_ entry for `key`, or nullptr.
   [[nodiscard]] const Pending* find_pending(const Hash256& key) const;
   // Records a write of `key` (a put of `value`, or an erase when nullopt).
@@ -187,7 +212,8 @@ class AuthenticatedMap {
   std::vector<std::uint32_t> index_;
   std::vector<Undo> undo_;
   std::size_t checkpoint_level_ = 0;
-  WriteBatch batch_;  // reused by every commit to keep its capacity
+  WriteBatch batch_;                               // reused by every commit to keep its capacity
+  std::unique_ptr<detail::PageCache> page_cache_;  // allocated by the first commit
   CommitStats stats_;
 };
 

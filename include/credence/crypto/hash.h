@@ -14,6 +14,9 @@
 namespace credence::crypto {
 
 [[nodiscard]] Hash256 sha256(ByteView data);
+// sha256(tag || a || b) for the 65-byte preimages of Merkle nodes, through the block transform directly (no hash
+// object, fixed padding): the same digest, about a fifth cheaper per call.
+[[nodiscard]] Hash256 sha256_pair(std::uint8_t tag, FixedView<32> a, FixedView<32> b);
 [[nodiscard]] Hash512 sha512(ByteView data);
 [[nodiscard]] Hash256 keccak256(ByteView data);
 // digests[i] = keccak256(messages[i]) for every i (the spans have equal length, asserted). Messages shorter than one
