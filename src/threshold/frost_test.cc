@@ -161,6 +161,26 @@ TEST(Frost, MixedOrderEd25519PointsAreRejected) {
   }
 }
 
+// The per-thread memo of valid Ed25519 encodings only remembers answers: a mixed-order point sharing a valid point's
+// memo slot (same first bytes) stays invalid, before and after, and the valid point stays valid.
+TEST(Frost, ValidPointMemoChangesNoAnswer) {
+  Element base{};
+  ASSERT_EQ(crypto_scalarmult_ed25519_base_noclamp(base.data(), identifier_scalar(7).data()), 0);
+  const auto torsion = codec::hex_decode_fixed<32>("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05");
+  ASSERT_TRUE(torsion.ok());
+  Element mixed{};
+  ASSERT_EQ(crypto_core_ed25519_add(mixed.data(), base.data(), torsion->data()), 0);
+  Element same_slot = base;  // same first two bytes, last byte changed: not a valid encoding of anything useful
+  same_slot[31] ^= 0x40;
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_TRUE(group::is_valid_element(Suite::ed25519, base));
+    EXPECT_FALSE(group::is_valid_element(Suite::ed25519, mixed));
+    EXPECT_FALSE(group::is_valid_element(Suite::ed25519, same_slot));
+    EXPECT_FALSE(group::is_valid_element(Suite::ed25519, group::identity(Suite::ed25519)));
+    EXPECT_EQ(group::is_valid_element(Suite::ed25519, same_slot), crypto_core_ed25519_is_valid_point(same_slot.data()) == 1);
+  }
+}
+
 // libsodium traps, pinned so that a library change is noticed (docs/threshold.md "libsodium pitfalls").
 TEST(Frost, LibsodiumPitfallsAreHandled) {
   // Bit 255 is dropped by the multiplication: (5 | 2^255)·B == 5·B. Our scalar parser rejects such input.

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 
 #include "credence/crypto/memory.h"
 
@@ -19,10 +20,45 @@ Element identity(Suite suite) {
   return e;
 }
 
+namespace {
+
+// Encodings that recently passed the Ed25519 check, per thread. The check costs a multiplication by L (≈ 45 µs), and
+// one signing validates the same commitments several times over: the decoder, the coordinator's commitment check,
+// then the package preparation (coordinator) or sign() (member). Validity is a pure function of the 32 bytes, so
+// remembering positive answers changes no result — only their cost. Direct-mapped, never shared between threads.
+class ValidPointMemo {
+ public:
+  bool contains(FixedView<32> e) const {
+    const Slot& s = slots_[slot_of(e)];
+    return s.used && std::equal(e.begin(), e.end(), s.encoding.begin());
+  }
+  void add(FixedView<32> e) {
+    Slot& s = slots_[slot_of(e)];
+    std::copy(e.begin(), e.end(), s.encoding.begin());
+    s.used = true;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 128;
+  // y's low bytes: uniform for honest points; a crafted collision only evicts, it never makes a point valid.
+  static std::size_t slot_of(FixedView<32> e) { return (std::size_t{e[0]} | std::size_t{e[1]} << 8) % kSlots; }
+  struct Slot {
+    Element encoding{};
+    bool used = false;
+  };
+  std::array<Slot, kSlots> slots_{};
+};
+
+}  // namespace
+
 bool is_valid_element(Suite suite, FixedView<32> e) {
   if (suite == Suite::ed25519) {
+    thread_local ValidPointMemo memo;
+    if (memo.contains(e)) return true;
     // Canonical, on the curve, in the prime-order subgroup, not of small order (so never the identity).
-    return crypto_core_ed25519_is_valid_point(e.data()) == 1;
+    if (crypto_core_ed25519_is_valid_point(e.data()) != 1) return false;
+    memo.add(e);
+    return true;
   }
   // libsodium accepts the ristretto identity (all zeros) as valid: reject it explicitly.
   return crypto_core_ristretto255_is_valid_point(e.data()) == 1 && !is_identity(suite, e);

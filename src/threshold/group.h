@@ -14,7 +14,8 @@
 
 namespace credence::threshold::group {
 
-// True iff `e` is a valid non-identity element of the suite's prime-order group (canonical encoding).
+// True iff `e` is a valid non-identity element of the suite's prime-order group (canonical encoding). Ed25519
+// answers are remembered per thread (a small memo of valid encodings; see group.cc), which changes their cost only.
 [[nodiscard]] bool is_valid_element(Suite suite, FixedView<32> e);
 [[nodiscard]] bool is_identity(Suite suite, FixedView<32> e);
 [[nodiscard]] bool is_canonical_scalar(FixedView<32> s);

@@ -93,6 +93,7 @@ Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message,
   c.session_of_.assign(n, kNoSession);
   c.commitment_.resize(n);
   c.is_malicious_.assign(n, false);
+  c.unverified_.assign(n, kNoSession);
   c.responsive_.reserve(key.min_signers);
   c.key_ = std::make_unique<const PublicKeyPackage>(std::move(key));
   c.message_ = std::move(message);
@@ -109,11 +110,26 @@ std::size_t Coordinator::index_of(Identifier id) const {
 void Coordinator::mark_malicious(std::size_t member) {
   malicious_.insert(ids_[member]);
   is_malicious_[member] = true;
-  if (const std::uint32_t sid = session_of_[member]; sid != kNoSession && sid < sessions_.size()) {
-    sessions_[sid].dead = true;
+  // Its open session, and the session holding its unchecked share, can no longer produce a signature.
+  for (const std::uint32_t sid : {session_of_[member], unverified_[member]}) {
+    if (sid != kNoSession && sid < sessions_.size()) sessions_[sid].dead = true;
   }
   responsive_.erase(std::remove(responsive_.begin(), responsive_.end(), member), responsive_.end());
   session_of_[member] = kNoSession;
+  unverified_[member] = kNoSession;
+}
+
+bool Coordinator::check_share(std::size_t member) {
+  const std::uint32_t sid = unverified_[member];
+  if (sid == kNoSession) return true;
+  unverified_[member] = kNoSession;
+  const Session& session = sessions_[sid];
+  const auto pos = static_cast<std::size_t>(
+      std::lower_bound(session.signers.begin(), session.signers.end(), ids_[member]) - session.signers.begin());
+  ++shares_verified_;
+  if (session.prepared->verify_share(ids_[member], session.shares[pos]).is_ok()) return true;
+  mark_malicious(member);
+  return false;
 }
 
 Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, const SignerMessage& message) {
@@ -147,10 +163,6 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
         return out;
       }
       Session& session = sessions_[sid];
-      if (!session.prepared->verify_share(from, *message.share).is_ok()) {
-        mark_malicious(member);  // its session can never complete; the others are re-added as they answer
-        return out;
-      }
       const auto pos = static_cast<std::size_t>(std::lower_bound(session.signers.begin(), session.signers.end(), from) -
                                                 session.signers.begin());
       session.shares[pos] = *message.share;
@@ -159,7 +171,13 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
         ++session.count;
       }
       session_of_[member] = kNoSession;
-      if (!session.dead && session.count == session.signers.size()) {
+      // The share is checked lazily (RFC 9591 §5.3 allows checking shares only when the aggregate fails): when the
+      // session completes, the aggregate signature's own verification covers every share, and a member is never put
+      // in a new session before its share was checked (check_share), which keeps the n − t + 1 bound.
+      unverified_[member] = sid;
+      if (session.dead) {
+        if (!check_share(member)) return out;  // the session cannot complete: checking now names a bad share
+      } else if (session.count == session.signers.size()) {
         std::map<Identifier, Scalar> shares;
         for (std::size_t i = 0; i < session.signers.size(); ++i) {
           shares.emplace_hint(shares.end(), session.signers[i], session.shares[i]);
@@ -170,10 +188,17 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
           signers_ = session.signers;
           return out;
         }
-        for (const Identifier id : agg.culprits) {  // unreachable: each share was verified
+        // aggregate() checked every share and named exactly the failing senders.
+        shares_verified_ += session.signers.size();
+        for (const Identifier id : session.signers) {
+          const std::size_t m = index_of(id);
+          if (unverified_[m] == sid) unverified_[m] = kNoSession;
+        }
+        for (const Identifier id : agg.culprits) {
           if (const std::size_t culprit = index_of(id); culprit != kNoMember) mark_malicious(culprit);
         }
         session.dead = true;
+        if (is_malicious_[member]) return out;
       }
       break;
     }
@@ -186,6 +211,10 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
   commitment_[member] = message.next_commitment;
   state_[member] = MemberState::responsive;
   responsive_.push_back(member);
+  if (responsive_.size() >= key_->min_signers) {
+    // Members whose last share is still unchecked are checked before they sign again (see above).
+    for (const std::size_t m : std::vector<std::size_t>(responsive_)) check_share(m);
+  }
   if (responsive_.size() >= key_->min_signers) {
     SessionRequest request;
     request.session_id = next_session_++;

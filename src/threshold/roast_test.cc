@@ -30,6 +30,7 @@ struct Outcome {
   std::optional<Signature> signature;
   std::set<Identifier> malicious;
   std::uint32_t sessions = 0;
+  std::uint64_t shares_verified = 0;
   Element group_key{};
 };
 
@@ -86,6 +87,7 @@ Outcome simulate(Suite suite, std::uint32_t n, std::uint32_t t, const std::map<I
   outcome.signature = coordinator->signature();
   outcome.malicious = coordinator->malicious();
   outcome.sessions = coordinator->sessions_started();
+  outcome.shares_verified = coordinator->shares_verified();
   return outcome;
 }
 
@@ -98,6 +100,89 @@ TEST(Roast, AllHonestFinishesWithinBound) {
   EXPECT_LE(o.sessions, 3U);
   EXPECT_TRUE(o.malicious.empty());
   EXPECT_TRUE(verify_signature(Suite::ed25519, o.group_key, message, *o.signature).is_ok());
+}
+
+TEST(Roast, OneHonestSessionChecksNoShareOnItsOwn) {
+  // The aggregate signature's verification stands for the t share checks (RFC 9591 §5.3).
+  const Bytes message = {'o', 'k'};
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const Outcome o = simulate(Suite::ed25519, 4, 4, {}, seed, seed, message);
+    ASSERT_TRUE(o.finished);
+    EXPECT_EQ(o.sessions, 1U);
+    EXPECT_EQ(o.shares_verified, 0U);
+  }
+}
+
+TEST(Roast, AnUncheckedBadShareIsCheckedBeforeItsSenderSignsAgain) {
+  // (4,3): members 1, 2, 3 form session 0 and 4 waits. Member 1 answers with a bad share; when member 2's answer
+  // would start session 1 with {1, 2, 4}, member 1's share is checked first, fails, and 1 is excluded. Member 3's
+  // answer then starts session 1 with {2, 3, 4}, which signs.
+  const Bytes message = {'b', 'd'};
+  crypto::DeterministicRandom random(11);
+  auto dealt = trusted_dealer_keygen(Suite::ed25519, 4, 3, random);
+  ASSERT_TRUE(dealt.ok());
+  auto c = Coordinator::create(dealt->public_key, message);
+  ASSERT_TRUE(c.ok());
+  std::map<Identifier, Signer> signers;
+  std::map<Identifier, SignerMessage> first;
+  for (auto& key : dealt->key_packages) {
+    const Identifier id = key.identifier;
+    auto it = signers.try_emplace(id, std::move(key), message).first;
+    auto m = it->second.start(random);
+    ASSERT_TRUE(m.ok());
+    first.emplace(id, *m);
+  }
+  std::vector<SessionRequest> started;
+  for (const Identifier id : {1u, 2u, 3u, 4u}) {
+    auto out = c->on_message(id, first.at(id));
+    ASSERT_TRUE(out.ok());
+    started.insert(started.end(), out->begin(), out->end());
+  }
+  ASSERT_EQ(started.size(), 1U);
+  const SessionRequest session0 = started[0];
+  auto answer = [&](Identifier id, const SessionRequest& request) {
+    auto reply = signers.at(id).on_request(request, random);
+    EXPECT_TRUE(reply.ok());
+    return *reply;
+  };
+  SignerMessage bad = answer(1, session0);
+  Scalar one{};
+  one[0] = 1;
+  group::scalar_add(*bad.share, one, *bad.share);
+  auto out = c->on_message(1, bad);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->empty());
+  EXPECT_EQ(c->shares_verified(), 0U);  // not checked yet: its session may still complete
+  out = c->on_message(2, answer(2, session0));
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->empty());  // {1, 2, 4} would have been enough, but 1 is now excluded
+  EXPECT_EQ(c->malicious(), std::set<Identifier>{1});
+  out = c->on_message(3, answer(3, session0));
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), 1U);
+  const SessionRequest session1 = (*out)[0];
+  std::vector<Identifier> ids;
+  for (const auto& commitment : session1.package.commitments) ids.push_back(commitment.identifier);
+  EXPECT_EQ(ids, (std::vector<Identifier>{2, 3, 4}));
+  for (const Identifier id : ids) ASSERT_TRUE(c->on_message(id, answer(id, session1)).ok());
+  ASSERT_TRUE(c->finished());
+  EXPECT_TRUE(verify_signature(Suite::ed25519, dealt->public_key.group_public_key, message, *c->signature()).is_ok());
+  EXPECT_EQ(c->malicious(), std::set<Identifier>{1});
+  EXPECT_EQ(c->sessions_started(), 2U);
+}
+
+TEST(Roast, ABadShareFailsTheAggregateAndIsNamed) {
+  // (3,3): one session, no later one; the aggregate fails and names exactly the bad signer.
+  const Bytes message = {'a', 'g'};
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    const Outcome o = simulate(Suite::ristretto255, 3, 2, {{2, Behaviour::bad_share}}, seed, seed, message);
+    ASSERT_TRUE(o.finished);
+    EXPECT_TRUE(o.malicious.empty() || o.malicious == std::set<Identifier>{2});
+  }
+  const Outcome o = simulate(Suite::ed25519, 3, 3, {{2, Behaviour::bad_share}}, 3, 3, message);
+  EXPECT_FALSE(o.finished);
+  EXPECT_EQ(o.malicious, std::set<Identifier>{2});
+  EXPECT_EQ(o.shares_verified, 3U);
 }
 
 TEST(Roast, SilentMembersAreNotWaitedFor) {
@@ -178,6 +263,13 @@ class FirstByteChecks final : public SessionChecks {
     }
     AggregateOutcome aggregate(const std::map<Identifier, Scalar>& shares) const override {
       AggregateOutcome out;
+      for (const auto& [id, share] : shares) {
+        if (!verify_share(id, share).is_ok()) out.culprits.push_back(id);
+      }
+      if (!out.culprits.empty()) {
+        out.status = Status::invalid("invalid_signature_share");
+        return out;
+      }
       Signature sig{};
       sig[0] = static_cast<std::uint8_t>(shares.size());
       out.signature = sig;
@@ -231,10 +323,12 @@ TEST(Roast, SparseIdentifiers) {
   for (const auto& x : (*first)[0].package.commitments) ids.push_back(x.identifier);
   EXPECT_EQ(ids, (std::vector<Identifier>{2, 9, 40}));
   EXPECT_TRUE(c->on_message(2, answer(2, 0, true, 2))->empty());
-  EXPECT_TRUE(c->on_message(40, answer(40, 0, false, 2))->empty());  // a bad share: 40 is excluded
+  EXPECT_TRUE(c->on_message(40, answer(40, 0, false, 2))->empty());  // a bad share, not checked yet
+  EXPECT_TRUE(c->malicious().empty());
+  // The last share completes session 0; its aggregate fails and names 40. 2 and 9 are responsive.
+  EXPECT_TRUE(c->on_message(9, answer(9, 0, true, 2))->empty());
   EXPECT_EQ(c->malicious(), (std::set<Identifier>{40}));
   EXPECT_TRUE(c->on_message(40, commit(40, 3))->empty());  // ignored from now on
-  EXPECT_TRUE(c->on_message(9, answer(9, 0, true, 2))->empty());  // session 0 is dead; 2 and 9 are responsive
   EXPECT_FALSE(c->finished());
   auto second = c->on_message(5, commit(5, 1));
   ASSERT_TRUE(second.ok());

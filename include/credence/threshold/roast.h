@@ -103,6 +103,9 @@ class Coordinator {
   [[nodiscard]] const std::optional<Signature>& signature() const { return signature_; }
   [[nodiscard]] const std::set<Identifier>& malicious() const { return malicious_; }
   [[nodiscard]] std::uint32_t sessions_started() const { return next_session_; }
+  // Individual share checks made so far (§5.4). Shares are checked lazily: a session whose aggregate signature
+  // verifies needs none; see on_message.
+  [[nodiscard]] std::uint64_t shares_verified() const { return shares_verified_; }
   // The signers of the session that produced the signature (empty before).
   [[nodiscard]] const std::vector<Identifier>& signers() const { return signers_; }
 
@@ -124,6 +127,8 @@ class Coordinator {
   // The position of `id` among ids_, or kNoMember.
   [[nodiscard]] std::size_t index_of(Identifier id) const;
   void mark_malicious(std::size_t member);
+  // Checks the member's unchecked share (if any); false, with the member marked malicious, when it fails.
+  bool check_share(std::size_t member);
 
   std::unique_ptr<const PublicKeyPackage> key_;  // on the heap: sessions borrow it, and it survives moves
   std::shared_ptr<const SessionChecks> checks_;
@@ -134,10 +139,12 @@ class Coordinator {
   std::vector<std::uint32_t> session_of_;      // per member: its open session (in_session), else kNoSession
   std::vector<SigningCommitment> commitment_;  // per member: latest unused commitment (valid while responsive)
   std::vector<bool> is_malicious_;             // per member
+  std::vector<std::uint32_t> unverified_;      // per member: the session holding its unchecked share, or kNoSession
   std::vector<std::size_t> responsive_;        // R: members ready for the next session, arrival order
   std::vector<Session> sessions_;              // indexed by session id
   std::set<Identifier> malicious_;
   std::uint32_t next_session_ = 0;
+  std::uint64_t shares_verified_ = 0;
   std::optional<Signature> signature_;
   std::vector<Identifier> signers_;
 };
