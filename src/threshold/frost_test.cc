@@ -161,8 +161,8 @@ TEST(Frost, MixedOrderEd25519PointsAreRejected) {
   }
 }
 
-// The per-thread memo of valid Ed25519 encodings only remembers answers: a mixed-order point sharing a valid point's
-// memo slot (same first bytes) stays invalid, before and after, and the valid point stays valid.
+// The per-thread memo of valid Ed25519 encodings only remembers answers: an encoding sharing a valid point's memo
+// slot (same first byte) and a mixed-order point stay invalid, before and after, and the valid point stays valid.
 TEST(Frost, ValidPointMemoChangesNoAnswer) {
   Element base{};
   ASSERT_EQ(crypto_scalarmult_ed25519_base_noclamp(base.data(), identifier_scalar(7).data()), 0);
@@ -170,7 +170,7 @@ TEST(Frost, ValidPointMemoChangesNoAnswer) {
   ASSERT_TRUE(torsion.ok());
   Element mixed{};
   ASSERT_EQ(crypto_core_ed25519_add(mixed.data(), base.data(), torsion->data()), 0);
-  Element same_slot = base;  // same first two bytes, last byte changed: not a valid encoding of anything useful
+  Element same_slot = base;  // same first byte (so the same memo slot), last byte changed
   same_slot[31] ^= 0x40;
   for (int round = 0; round < 3; ++round) {
     EXPECT_TRUE(group::is_valid_element(Suite::ed25519, base));

@@ -40,8 +40,8 @@ class ValidPointMemo {
 
  private:
   static constexpr std::size_t kSlots = 128;
-  // y's low bytes: uniform for honest points; a crafted collision only evicts, it never makes a point valid.
-  static std::size_t slot_of(FixedView<32> e) { return (std::size_t{e[0]} | std::size_t{e[1]} << 8) % kSlots; }
+  // The low bits of y: uniform for honest points; a crafted collision only evicts, it never makes a point valid.
+  static std::size_t slot_of(FixedView<32> e) { return std::size_t{e[0]} % kSlots; }
   struct Slot {
     Element encoding{};
     bool used = false;
