@@ -124,10 +124,10 @@ bool Coordinator::check_share(std::size_t member) {
   if (sid == kNoSession) return true;
   unverified_[member] = kNoSession;
   const Session& session = sessions_[sid];
-  const auto pos = static_cast<std::size_t>(
-      std::lower_bound(session.signers.begin(), session.signers.end(), ids_[member]) - session.signers.begin());
   ++shares_verified_;
-  if (session.prepared->verify_share(ids_[member], session.shares[pos]).is_ok()) return true;
+  if (session.prepared->verify_share(ids_[member], session.shares[session.position(ids_[member])]).is_ok()) {
+    return true;
+  }
   mark_malicious(member);
   return false;
 }
@@ -163,8 +163,7 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
         return out;
       }
       Session& session = sessions_[sid];
-      const auto pos = static_cast<std::size_t>(std::lower_bound(session.signers.begin(), session.signers.end(), from) -
-                                                session.signers.begin());
+      const std::size_t pos = session.position(from);
       session.shares[pos] = *message.share;
       if (!session.received[pos]) {
         session.received[pos] = true;

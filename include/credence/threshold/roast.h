@@ -20,6 +20,7 @@
 // compute no group operations, so large committees can be simulated at scale.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -122,6 +123,10 @@ class Coordinator {
     std::vector<bool> received;                         // parallel to signers
     std::size_t count = 0;                              // shares received
     bool dead = false;  // a member of it turned out malicious: it can no longer produce a signature
+    // The index of signer `id` in signers / shares / received (id must be a signer).
+    [[nodiscard]] std::size_t position(Identifier id) const {
+      return static_cast<std::size_t>(std::lower_bound(signers.begin(), signers.end(), id) - signers.begin());
+    }
   };
   enum class MemberState : std::uint8_t { silent, responsive, in_session };
   // The position of `id` among ids_, or kNoMember.
