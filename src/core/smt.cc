@@ -134,14 +134,6 @@ Status corrupt(const std::string& what, std::size_t depth) {
 // Pages: the unit of storage. Hashing is binary, but the store holds 4 levels per record so that a path of depth
 // ~24 costs ~6 store reads instead of ~24 (docs/state.md#store-layout explains the choice).
 
-// A node in a page slot, as load() and place() exchange it.
-struct Slot {
-  Kind kind = Kind::empty;  // empty, leaf or internal
-  Hash256 hash{};
-  Hash256 key{};         // leaf only
-  Hash256 value_hash{};  // leaf only
-};
-
 // A decoded page: the bitmaps say which slots hold a node; the arrays are meaningful only there, so a page is refilled
 // in place without clearing the slots it does not use.
 struct Page {
@@ -151,21 +143,9 @@ struct Page {
   std::array<Hash256, kPageSlots> key{};         // leaves only
   std::array<Hash256, kPageSlots> value_hash{};  // leaves only
 
-  [[nodiscard]] Slot get(std::size_t s) const {
-    Slot out;
-    if ((present >> s & 1u) == 0) return out;
-    out.hash = hash[s];
-    if ((leaves >> s & 1u) == 0) {
-      out.kind = Kind::internal;
-      return out;
-    }
-    out.kind = Kind::leaf;
-    out.key = key[s];
-    out.value_hash = value_hash[s];
-    return out;
-  }
-
-  void set(std::size_t s, const Slot& v) {
+  // Puts `v` (empty, leaf or internal) in slot s.
+  void set(std::size_t s, const Node& v) {
+    assert(v.kind != Kind::unloaded);
     const std::uint32_t bit = 1u << s;
     present &= ~bit;
     leaves &= ~bit;
@@ -174,8 +154,8 @@ struct Page {
     hash[s] = v.hash;
     if (v.kind == Kind::leaf) {
       leaves |= bit;
-      key[s] = v.key;
-      value_hash[s] = v.value_hash;
+      key[s] = v.a;
+      value_hash[s] = v.b;
     }
   }
 };
@@ -200,11 +180,13 @@ std::size_t page_depth_of(std::size_t depth) {
 }
 
 // Slots are numbered level by level: relative depth r (1..4) starts at 2^r - 2, then the r path bits below the root.
+// A page's root sits at a depth divisible by 4, so those bits are the top r bits of one nibble of `path`.
 std::size_t slot_of(std::size_t depth, const Hash256& path) {
   const std::size_t base = page_depth_of(depth);
-  std::size_t bits = 0;
-  for (std::size_t i = base; i < depth; ++i) bits = (bits << 1) | (bit_at(path, i) ? 1u : 0u);
-  return (std::size_t{1} << (depth - base)) - 2 + bits;
+  const std::size_t r = depth - base;
+  const std::uint8_t byte = path[base >> 3];
+  const std::size_t nibble = (base & 7) == 0 ? byte >> 4 : byte & 0x0fu;
+  return (std::size_t{1} << r) - 2 + (nibble >> (kPageLevels - r));
 }
 
 // present bitmap (u32 BE) || leaf bitmap (u32 BE) || per present slot in order: hash, and for a leaf key, value hash.
@@ -292,18 +274,24 @@ class PagePath {
   PagePath(const NodeStore& store, CommitStats& stats, WriteBatch* batch, detail::PageCache* cache)
       : store_(store), stats_(stats), batch_(batch), cache_(cache) {}
 
-  Result<Slot> slot(std::size_t depth, const Hash256& path) {
-    CREDENCE_ASSIGN_OR_RETURN(Level * level, level_for(depth, path));
-    return level->page->get(slot_of(depth, path));
+  // The page holding the node at (depth, path), or nullptr when it could not be read (failure() says why). A pointer,
+  // not a copy of the slot in a Result: this runs a few times per level of every descent.
+  const Page* page(std::size_t depth, const Hash256& path) {
+    Level* level = level_for(depth, path);
+    return level != nullptr ? level->page : nullptr;
   }
 
-  Status set(std::size_t depth, const Hash256& path, const Slot& value) {
+  Status set(std::size_t depth, const Hash256& path, const Node& value) {
     assert(batch_ != nullptr);
-    CREDENCE_ASSIGN_OR_RETURN(Level * level, level_for(depth, path));
+    Level* level = level_for(depth, path);
+    if (level == nullptr) return failure();
     level->page->set(slot_of(depth, path), value);
     level->dirty = true;
     return Status::ok();
   }
+
+  // Why the last page() or set() failed.
+  Status failure() { return std::exchange(failure_, Status::ok()); }
 
   // Writes every changed page still held. The batch order (pages as the descent leaves them, then these, top level
   // first) depends only on the updates, so it is the same on every platform.
@@ -324,16 +312,21 @@ class PagePath {
     bool dirty = false;
   };
 
-  Result<Level*> level_for(std::size_t depth, const Hash256& path) {
+  // Every slot access asks for its page; the common case, the page already held, compares path prefixes only.
+  Level* level_for(std::size_t depth, const Hash256& path) {
     assert(depth >= 1 && depth <= kKeyBits);
-    const std::size_t page_depth = page_depth_of(depth);
-    const std::size_t index = page_depth / kPageLevels;
-    if (levels_.size() <= index) levels_.resize(index + 1);
+    const std::size_t index = (depth - 1) / kPageLevels;
+    Level* level = levels_[index].get();
+    if (level != nullptr && level->held && same_prefix(level->path, path, index * kPageLevels)) return level;
+    return switch_page(index, path);
+  }
+
+  // Moves page level `index` to the page on `path`: the one it held is final (the descent left it for good).
+  Level* switch_page(std::size_t index, const Hash256& path) {
     if (!levels_[index]) levels_[index] = std::make_unique<Level>();
     Level& level = *levels_[index];
-    // Every slot access asks for its page: compare path prefixes word by word and build the store key only on a change.
-    if (level.held && same_prefix(level.path, path, page_depth)) return &level;
-    if (level.held) write(level);  // the descent left it for good
+    if (level.held) write(level);
+    const std::size_t page_depth = index * kPageLevels;
     const StoreKey key = page_key(page_depth, path);
     level.held = false;
     level.stored = false;
@@ -346,15 +339,20 @@ class PagePath {
     } else {
       ++stats_.page_reads;
       ByteView record;
-      CREDENCE_ASSIGN_OR_RETURN(const bool found, store_.get_view(key.view(), scratch_, record));
+      auto found = store_.get_view(key.view(), scratch_, record);
+      if (!found) {
+        failure_ = found.status();
+        return nullptr;
+      }
       if (cached != nullptr) *cached = std::make_unique<Page>();
       Page& page = cached != nullptr ? **cached : level.own;
       page.present = 0;
       page.leaves = 0;
-      if (found) {
+      if (*found) {
         if (Status s = decode_page(record, page, page_depth); !s.is_ok()) {
           if (cached != nullptr) cached->reset();
-          return s;
+          failure_ = std::move(s);
+          return nullptr;
         }
         level.stored = true;
       }
@@ -382,30 +380,35 @@ class PagePath {
   CommitStats& stats_;
   WriteBatch* batch_;
   detail::PageCache* cache_;
-  std::vector<std::unique_ptr<Level>> levels_;  // by page level; allocated on first use
+  std::array<std::unique_ptr<Level>, kKeyBits / kPageLevels> levels_;  // by page level; allocated on first use
   Bytes scratch_;
+  Status failure_;
 };
 
-// Fills in the node at (depth, path) if `node` is only a stub (its hash, as its parent holds it); returns it
-// unchanged otherwise. An internal node's children are read too, so its two child hashes are known.
-Result<Node> load(PagePath& pages, std::size_t depth, const Hash256& path, const Node& node) {
-  if (node.kind != Kind::unloaded) return node;
-  CREDENCE_ASSIGN_OR_RETURN(const Slot s, pages.slot(depth, path));
-  if (s.kind == Kind::empty || s.hash != node.hash) return corrupt("missing or stale node", depth);
-  Node n;
-  n.kind = s.kind;
-  n.hash = node.hash;
-  if (s.kind == Kind::leaf) {
-    n.a = s.key;
-    n.b = s.value_hash;
-    return n;
+// Fills in `node`, the node at (depth, path), if it is only a stub (its hash, as its parent holds it). An internal
+// node's children are read too, so its two child hashes are known.
+Status load(PagePath& pages, std::size_t depth, const Hash256& path, Node& node) {
+  if (node.kind != Kind::unloaded) return Status::ok();
+  const Page* page = pages.page(depth, path);
+  if (page == nullptr) return pages.failure();
+  const std::size_t s = slot_of(depth, path);
+  if ((page->present >> s & 1u) == 0 || page->hash[s] != node.hash) return corrupt("missing or stale node", depth);
+  if ((page->leaves >> s & 1u) != 0) {
+    node.kind = Kind::leaf;
+    node.a = page->key[s];
+    node.b = page->value_hash[s];
+    return Status::ok();
   }
   if (depth >= kKeyBits) return corrupt("internal node", depth);
-  CREDENCE_ASSIGN_OR_RETURN(const Slot left, pages.slot(depth + 1, with_bit(path, depth, false)));
-  n.a = left.hash;
-  CREDENCE_ASSIGN_OR_RETURN(const Slot right, pages.slot(depth + 1, with_bit(path, depth, true)));
-  n.b = right.hash;
-  return n;
+  // Both children share a page (at a page's bottom level, the page below): a slot and its sibling are adjacent.
+  const Hash256 left_path = with_bit(path, depth, false);
+  const Page* below = pages.page(depth + 1, left_path);
+  if (below == nullptr) return pages.failure();
+  const std::size_t left = slot_of(depth + 1, left_path);
+  node.kind = Kind::internal;
+  node.a = (below->present >> left & 1u) != 0 ? below->hash[left] : kEmptyHash;
+  node.b = (below->present >> (left + 1) & 1u) != 0 ? below->hash[left + 1] : kEmptyHash;
+  return Status::ok();
 }
 
 // One pending write, in key order, with its value already hashed.
@@ -415,8 +418,9 @@ struct Update {
   Hash256 value_hash;
 };
 
-// The batch update of one commit. Convention: update() and build() return the new node for a position and have
-// already placed every node strictly below it; the caller places the position itself with place().
+// The batch update of one commit. Convention: update() and build() set `out` to the new node for a position (out
+// parameters, not Result<Node>: 100-byte nodes copied through a variant at every level cost more than the hashing
+// around them) and have already placed every node strictly below it; the caller places the position itself.
 class Committer {
  public:
   Committer(const NodeStore& store, WriteBatch& batch, CommitStats& stats, detail::PageCache& cache)
@@ -424,7 +428,7 @@ class Committer {
 
   // `old` is the (loaded) node at `depth` on the updates' path; `ups` is non-empty, sorted, unique, and every key
   // shares the position's prefix.
-  Result<Node> update(std::size_t depth, const Node& old, std::span<const Update> ups) {
+  Status update(std::size_t depth, const Node& old, std::span<const Update> ups, Node& out) {
     assert(!ups.empty() && old.kind != Kind::unloaded);
     if (old.kind != Kind::internal) {
       // Below a leaf or an empty subtree nothing is stored: rebuild from the updates and the leaf (if it survives).
@@ -434,7 +438,7 @@ class Committer {
                                                     [](const auto& x, const auto& y) { return key_of(x) < key_of(y); });
         if (!overwritten) extra = &old;
       }
-      return build(depth, ups, extra);
+      return build(depth, ups, extra, out);
     }
     assert(depth < kKeyBits);
     const auto mid =
@@ -450,49 +454,43 @@ class Committer {
     Node left_new = left_old;
     Node right_new = right_old;
     if (!left_ups.empty()) {
-      CREDENCE_ASSIGN_OR_RETURN(left_old, load(pages_, depth + 1, left_path, left_old));
-      CREDENCE_ASSIGN_OR_RETURN(left_new, update(depth + 1, left_old, left_ups));
+      CREDENCE_RETURN_IF_ERROR(load(pages_, depth + 1, left_path, left_old));
+      CREDENCE_RETURN_IF_ERROR(update(depth + 1, left_old, left_ups, left_new));
     }
     if (!right_ups.empty()) {
-      CREDENCE_ASSIGN_OR_RETURN(right_old, load(pages_, depth + 1, right_path, right_old));
-      CREDENCE_ASSIGN_OR_RETURN(right_new, update(depth + 1, right_old, right_ups));
+      CREDENCE_RETURN_IF_ERROR(load(pages_, depth + 1, right_path, right_old));
+      CREDENCE_RETURN_IF_ERROR(update(depth + 1, right_old, right_ups, right_new));
     }
-    if (left_new.hash == left_old.hash && right_new.hash == right_old.hash) return old;
+    if (left_new.hash == left_old.hash && right_new.hash == right_old.hash) {
+      out = old;
+      return Status::ok();
+    }
 
     const bool left_empty = left_new.kind == Kind::empty;
     const bool right_empty = right_new.kind == Kind::empty;
     if (left_empty != right_empty) {
       // One side emptied: if what remains is a single leaf, it moves up (a subtree holding one leaf is that leaf).
       Node& remaining = left_empty ? right_new : left_new;
-      CREDENCE_ASSIGN_OR_RETURN(remaining, load(pages_, depth + 1, left_empty ? right_path : left_path, remaining));
+      CREDENCE_RETURN_IF_ERROR(load(pages_, depth + 1, left_empty ? right_path : left_path, remaining));
       if (remaining.kind == Kind::leaf) {
         CREDENCE_RETURN_IF_ERROR(place(depth + 1, left_path, left_old, empty_node()));
         CREDENCE_RETURN_IF_ERROR(place(depth + 1, right_path, right_old, empty_node()));
-        return remaining;
+        out = remaining;
+        return Status::ok();
       }
     }
     CREDENCE_RETURN_IF_ERROR(place(depth + 1, left_path, left_old, left_new));
     CREDENCE_RETURN_IF_ERROR(place(depth + 1, right_path, right_old, right_new));
-    if (left_empty && right_empty) return empty_node();
-    return internal_node(left_new.hash, right_new.hash, stats_.hashes);
+    out = left_empty && right_empty ? empty_node() : internal_node(left_new.hash, right_new.hash, stats_.hashes);
+    return Status::ok();
   }
 
   // Records that the position (depth >= 1, path) which held `old` now holds `now`.
   Status place(std::size_t depth, const Hash256& path, const Node& old, const Node& now) {
-    if (now.kind == Kind::empty) {
-      if (old.kind == Kind::empty) return Status::ok();
-      return pages_.set(depth, path, Slot{});
+    if (now.kind == Kind::empty ? old.kind == Kind::empty : now.hash == old.hash) {
+      return Status::ok();  // same hash, same node: nothing to write
     }
-    if (now.hash == old.hash) return Status::ok();  // same hash, same node: nothing to write
-    assert(now.kind == Kind::leaf || now.kind == Kind::internal);
-    Slot s;
-    s.kind = now.kind;
-    s.hash = now.hash;
-    if (now.kind == Kind::leaf) {
-      s.key = now.a;
-      s.value_hash = now.b;
-    }
-    return pages_.set(depth, path, s);
+    return pages_.set(depth, path, now);
   }
 
   void flush() { pages_.flush(); }
@@ -503,7 +501,7 @@ class Committer {
 
   // Builds the subtree at `depth` holding the puts of `ups` plus `extra` (a surviving leaf, never one of `ups`' keys),
   // over positions that are all empty below `depth`.
-  Result<Node> build(std::size_t depth, std::span<const Update> ups, const Node* extra) {
+  Status build(std::size_t depth, std::span<const Update> ups, const Node* extra, Node& out) {
     std::size_t live = extra != nullptr ? 1 : 0;
     const Update* single = nullptr;
     for (const Update& u : ups) {
@@ -511,8 +509,11 @@ class Committer {
       single = &u;
       if (++live > 1) break;
     }
-    if (live == 0) return empty_node();
-    if (live == 1) return single != nullptr ? leaf_node(single->key, single->value_hash, stats_.hashes) : *extra;
+    if (live <= 1) {
+      out = live == 0 ? empty_node() : single != nullptr ? leaf_node(single->key, single->value_hash, stats_.hashes)
+                                                         : *extra;
+      return Status::ok();
+    }
     assert(depth < kKeyBits && "two distinct keys always part before depth 256");
 
     const auto mid =
@@ -524,11 +525,13 @@ class Committer {
     const Node* right_extra = extra_right ? extra : nullptr;
     const Hash256& path = single->key;
 
-    CREDENCE_ASSIGN_OR_RETURN(const Node left, build(depth + 1, left_ups, left_extra));
-    CREDENCE_ASSIGN_OR_RETURN(const Node right, build(depth + 1, right_ups, right_extra));
+    Node left, right;
+    CREDENCE_RETURN_IF_ERROR(build(depth + 1, left_ups, left_extra, left));
+    CREDENCE_RETURN_IF_ERROR(build(depth + 1, right_ups, right_extra, right));
     CREDENCE_RETURN_IF_ERROR(place(depth + 1, with_bit(path, depth, false), empty_node(), left));
     CREDENCE_RETURN_IF_ERROR(place(depth + 1, with_bit(path, depth, true), empty_node(), right));
-    return internal_node(left.hash, right.hash, stats_.hashes);
+    out = internal_node(left.hash, right.hash, stats_.hashes);
+    return Status::ok();
   }
 
   PagePath pages_;
@@ -910,12 +913,11 @@ Result<Hash256> AuthenticatedMap::commit() {
   batch_.clear();
   if (!page_cache_) page_cache_ = std::make_unique<detail::PageCache>();
   Committer committer(*store_, batch_, stats_, *page_cache_);
-  auto updated = committer.update(0, root_, ups);
-  if (!updated) {
+  Node new_root;
+  if (Status s = committer.update(0, root_, ups, new_root); !s.is_ok()) {
     page_cache_.reset();  // it may hold pages changed by the half-done update
-    return updated.status();
+    return s;
   }
-  const Node new_root = *updated;
   committer.flush();
   if (new_root.kind == Kind::empty) {
     if (root_.kind != Kind::empty) batch_.erase(root_key().view());
@@ -966,10 +968,10 @@ Result<Proof> AuthenticatedMap::prove(FixedView<32> key) const {
   while (node.kind == Kind::internal) {
     const bool right = bit_at(path, depth);
     proof.siblings.push_back(right ? node.a : node.b);
-    const Node child = stub(right ? node.b : node.a);
+    node = stub(right ? node.b : node.a);
     ++depth;
-    if (child.kind == Kind::empty) return proof;
-    CREDENCE_ASSIGN_OR_RETURN(node, load(pages, depth, path, child));
+    if (node.kind == Kind::empty) return proof;
+    CREDENCE_RETURN_IF_ERROR(load(pages, depth, path, node));
   }
   if (node.kind == Kind::leaf) proof.leaf = ProofLeaf{node.a, node.b};
   return proof;
