@@ -4,22 +4,43 @@
 
 namespace credence::codec {
 
-Writer::Writer(std::string_view tag, std::uint8_t version) { string(tag).u8(version); }
+namespace {
+// Room for most messages (ids, state keys, records, transactions) from the start: growing a vector from empty one
+// push_back at a time reallocates five or six times before the first 64 bytes.
+constexpr std::size_t kInitialCapacity = 256;
+
+template <typename T>
+void append_be(Bytes& out, T v) {
+  std::uint8_t be[sizeof(T)];
+  for (std::size_t i = 0; i < sizeof(T); ++i) be[i] = static_cast<std::uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
+  out.insert(out.end(), be, be + sizeof(T));
+}
+}  // namespace
+
+Writer::Writer() { out_.reserve(kInitialCapacity); }
+
+Writer::Writer(std::string_view tag, std::uint8_t version) {
+  out_.reserve(kInitialCapacity);
+  string(tag).u8(version);
+}
 
 Writer& Writer::u8(std::uint8_t v) {
   out_.push_back(v);
   return *this;
 }
 
-Writer& Writer::u16(std::uint16_t v) { return u8(static_cast<std::uint8_t>(v >> 8)).u8(static_cast<std::uint8_t>(v)); }
+Writer& Writer::u16(std::uint16_t v) {
+  append_be(out_, v);
+  return *this;
+}
 
 Writer& Writer::u32(std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) u8(static_cast<std::uint8_t>(v >> shift));
+  append_be(out_, v);
   return *this;
 }
 
 Writer& Writer::u64(std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) u8(static_cast<std::uint8_t>(v >> shift));
+  append_be(out_, v);
   return *this;
 }
 

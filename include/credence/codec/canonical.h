@@ -24,7 +24,7 @@ inline constexpr std::uint64_t kMaxFieldLength = 16u << 20;
 
 class Writer {
  public:
-  Writer() = default;
+  Writer();
   // Starts a message: tag string then version byte.
   Writer(std::string_view tag, std::uint8_t version);
 
