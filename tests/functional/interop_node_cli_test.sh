@@ -38,6 +38,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source=expect.sh
+source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+
 # start_node PORT: 0 once credenced logs its listening address, 1 if it exits first or 10 s pass.
 start_node() {
   local port=$1 log=$work/credenced.$1.log
@@ -52,7 +55,7 @@ start_node() {
   return 1
 }
 for _ in $(seq 20); do
-  port=$((20000 + RANDOM % 40000))
+  port=$(random_port)
   start_node "$port" && break
 done
 [[ -n $node_pid ]] || { echo "FAIL could not start credenced"; exit 1; }
@@ -60,8 +63,6 @@ export CREDENCE_NODE=http://127.0.0.1:$port
 node_url=$CREDENCE_NODE
 for _ in $(seq 100); do "$cli" node status >/dev/null 2>&1 && break; sleep 0.1; done
 
-# shellcheck source=expect.sh
-source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 check() {  # check NAME CONDITION-COMMAND...
   local name=$1
   shift

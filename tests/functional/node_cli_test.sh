@@ -65,7 +65,7 @@ start_node() {
 # A free port: random high ports until credenced starts on one.
 start_on_free_port() {
   for _ in $(seq 20); do
-    port=$((20000 + RANDOM % 40000))
+    port=$(random_port)
     start_node "$port" && return 0
   done
   echo "FAIL could not start credenced on any of 20 random ports; last log:"
@@ -381,7 +381,7 @@ demo() {
 }
 demo_ok=no
 for _ in $(seq 5); do
-  demo_port=$((20000 + RANDOM % 40000))
+  demo_port=$(random_port)
   if demo "$demo_port" >"$work/demo1.out" 2>&1; then demo_ok=yes; break; fi
   grep -q 'could not start credenced' "$work/demo1.out" || break  # a port clash is retried, anything else fails
 done
