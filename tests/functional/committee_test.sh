@@ -147,11 +147,11 @@ start_member() {  # start_member I FAULT
   mpid[$1]=$!
   pids+=($!)
   disown "${mpid[$1]}"  # killed on purpose below: no job-control noise
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do  # up to 15 s: a loaded CI machine starts seven processes at once
     raw_get "${mport[$1]}" /v1/health 2>/dev/null | grep -q committee_member && return 0
     sleep 0.05
   done
-  echo "FAIL member $1 did not start"; failed=$((failed + 1))
+  echo "FAIL member $1 did not start; its log:"; tail -5 "$work/member-$1.log"; failed=$((failed + 1))
 }
 stop_member() {
   kill -9 "${mpid[$1]}" 2>/dev/null
