@@ -451,7 +451,10 @@ Result<NodeConfig> parse_config(std::string_view toml_text) {
   return config;
 }
 
-Result<NodeConfig> load_config(const std::filesystem::path& file) {
+namespace {
+
+// The whole of a small text file (a configuration or committee file): a regular file of at most kMaxConfigFile bytes.
+Result<std::string> read_small_file(const std::filesystem::path& file) {
   const std::string name = file.string();
   std::error_code ec;
   const auto status = std::filesystem::status(file, ec);
@@ -466,6 +469,14 @@ Result<NodeConfig> load_config(const std::filesystem::path& file) {
   if (!in) return Status::error("io_error", name + ": " + std::strerror(errno));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return Status::error("io_error", name + ": read failed");
+  return text;
+}
+
+}  // namespace
+
+Result<NodeConfig> load_config(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  CREDENCE_ASSIGN_OR_RETURN(const std::string text, read_small_file(file));
 
   auto config = parse_config(text);
   if (!config)
@@ -492,15 +503,10 @@ Result<NodeConfig> load_config(const std::filesystem::path& file) {
 
 Result<core::CommitteeRecord> load_committee_record(const std::filesystem::path& file) {
   const std::string name = file.string();
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return Status::invalid("bad_config", "genesis.committee: " + name + ": " + ec.message());
-  if (size > kMaxConfigFile) return Status::invalid("bad_config", "genesis.committee: " + name + " is too large");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::error("io_error", name + ": " + std::strerror(errno));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::error("io_error", name + ": read failed");
-  auto json = codec::parse_json(text);
+  auto text = read_small_file(file);
+  // A committee file that cannot be read is a configuration fault like any other in it.
+  if (!text) return Status::invalid("bad_config", "genesis.committee: " + text.status().message());
+  auto json = codec::parse_json(*text);
   if (!json) return Status::invalid("bad_config", "genesis.committee: " + name + ": " + json.status().message());
   auto committee = committee::committee_from_json(*json);
   if (!committee) {
