@@ -990,14 +990,23 @@ struct HttpServer::Impl {
   };
   std::optional<AttestationContext> attestation_context(const httplib::Request& req, httplib::Response& res,
                                                         const std::vector<std::string>& p) {
-    if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message())), std::nullopt;
+    if (auto q = Query::make(req, {}); !q) {
+      send_error(res, bad_query(q.status().message()));
+      return std::nullopt;
+    }
     auto id = parse_hex_param<32>("attestation id", p[0]);
-    if (!id) return send_error(res, bad_query(id.status().message())), std::nullopt;
+    if (!id) {
+      send_error(res, bad_query(id.status().message()));
+      return std::nullopt;
+    }
     if (!need_status_lists(res)) return std::nullopt;
     auto view = read_view(res);
     if (!view) return std::nullopt;
     auto found = locate(*view, *id);
-    if (const auto* e = std::get_if<HttpError>(&found)) return send_error(res, *e), std::nullopt;
+    if (const auto* e = std::get_if<HttpError>(&found)) {
+      send_error(res, *e);
+      return std::nullopt;
+    }
     return AttestationContext{*id, std::move(view), std::move(std::get<LocatedAttestation>(found))};
   }
 
