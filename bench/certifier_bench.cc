@@ -30,10 +30,12 @@
 #include "credence/node/log.h"
 #include "credence/node/node.h"
 #include "credence/node/sequencer.h"
+#include "quantile.h"
 
 namespace {
 
 using namespace credence;
+using bench::quantile;
 using namespace credence::node;
 
 struct Round {
@@ -43,12 +45,6 @@ struct Round {
   std::uint64_t failures = 0;
   double seconds = 0;
 };
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-}
 
 std::uint64_t unix_ms() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(

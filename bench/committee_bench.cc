@@ -19,10 +19,12 @@
 #include "credence/crypto/self_test.h"
 #include "credence/node/committee.h"
 #include "credence/node/committee_server.h"
+#include "quantile.h"
 
 namespace {
 
 using namespace credence;
+using bench::quantile;
 using namespace credence::node::committee;
 
 std::uint64_t now_ms() {
@@ -53,12 +55,6 @@ struct CaseResult {
   std::uint32_t failures = 0;
   double mean_sessions = 0;
 };
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-}
 
 CaseResult run_case(const Case& c, std::uint32_t rounds, bool local, crypto::RandomSource& random) {
   const auto coordinator_key = crypto::ed25519::SecretKey::generate(random);
