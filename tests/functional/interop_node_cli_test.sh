@@ -17,20 +17,11 @@ daemon=$bin_dir/credenced
 work=$(mktemp -d)
 data=$work/node
 node_pid=
+node_status=0
+node_log=
 passed=0
 failed=0
 
-stop_node() {  # SIGINT, then SIGKILL after 15 s
-  [[ -n $node_pid ]] || return 0
-  kill -INT "$node_pid" 2>/dev/null
-  for _ in $(seq 150); do
-    kill -0 "$node_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$node_pid" 2>/dev/null
-  wait "$node_pid" 2>/dev/null
-  node_pid=
-}
 cleanup() {
   stop_node
   rm -rf "$work"
@@ -40,28 +31,13 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=expect.sh
 source "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+# shellcheck source=dev_node.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dev_node.sh"
 
-# start_node PORT: 0 once credenced logs its listening address, 1 if it exits first or 10 s pass.
-start_node() {
-  local port=$1 log=$work/credenced.$1.log
-  timeout -s INT -k 10 280 "$daemon" --dev --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 &
-  node_pid=$!
-  for _ in $(seq 100); do
-    grep -q "listening address=http://127.0.0.1:$port" "$log" && return 0
-    kill -0 "$node_pid" 2>/dev/null || { wait "$node_pid" 2>/dev/null; node_pid=; return 1; }
-    sleep 0.1
-  done
-  stop_node
-  return 1
-}
-for _ in $(seq 20); do
-  port=$(random_port)
-  start_node "$port" && break
-done
-[[ -n $node_pid ]] || { echo "FAIL could not start credenced"; exit 1; }
+start_on_free_port
 export CREDENCE_NODE=http://127.0.0.1:$port
 node_url=$CREDENCE_NODE
-for _ in $(seq 100); do "$cli" node status >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy
 
 check() {  # check NAME CONDITION-COMMAND...
   local name=$1
