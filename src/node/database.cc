@@ -6,12 +6,13 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/table.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
+#include <rocksdb/write_batch.h>
 
 #include <atomic>
 #include <cassert>
 #include <mutex>
 #include <system_error>
+#include <unordered_map>
 #include <utility>
 
 #include "credence/codec/canonical.h"
@@ -120,18 +121,23 @@ struct Store {
 // ---------------------------------------------------------------------------------------------------------------
 // Stores over the state family.
 
-// The writer's store: committed records overlaid with the staged batch. Staged writes live in a WriteBatchWithIndex
-// (overwrite_key: the index keeps only the latest write of a key), so get() reads both with one GetFromBatchAndDB;
-// the block's other records are appended to the same batch at commit and the whole batch goes to RocksDB at once.
+// The writer's store: committed records overlaid with the staged batch. Staged writes go to a plain WriteBatch (what
+// the commit writes) and to an in-memory overlay (what get() reads first), so a block's transactions read their own
+// block's writes; the block's other records are appended to the same batch at commit and it all goes to RocksDB at
+// once. (A WriteBatchWithIndex did the same but also kept every record of the commit in its own skip list.)
 class WriterStore final : public core::NodeStore {
  public:
-  explicit WriterStore(std::shared_ptr<Store> store)
-      : store_(std::move(store)), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+  explicit WriterStore(std::shared_ptr<Store> store) : store_(std::move(store)) {}
 
   Result<bool> get(ByteView key, Bytes& value) const override {
+    if (const auto it = staged_.find(std::string(storage::as_chars(key))); it != staged_.end()) {
+      if (!it->second) return false;  // deleted in this block
+      const std::string& v = *it->second;
+      value.assign(v.begin(), v.end());
+      return true;
+    }
     rocksdb::PinnableSlice out;
-    const rocksdb::Status s = batch_.GetFromBatchAndDB(store_->db.get(), rocksdb::ReadOptions(),
-                                                       store_->cf(storage::kState), slice(key), &out);
+    const rocksdb::Status s = store_->db->Get(rocksdb::ReadOptions(), store_->cf(storage::kState), slice(key), &out);
     if (s.IsNotFound()) return false;
     if (!s.ok()) return storage_error(s, "state read");
     const ByteView v = bytes_of(out);
@@ -140,7 +146,8 @@ class WriterStore final : public core::NodeStore {
   }
 
   Status write(const core::WriteBatch& batch) override {
-    // All or nothing: a failing Put (none is expected without a size limit) drops what this call staged.
+    // All or nothing: a failing Put (none is expected without a size limit) drops what this call staged, and the
+    // overlay only learns the writes once all of them are in the batch.
     batch_.SetSavePoint();
     rocksdb::Status s;
     rocksdb::ColumnFamilyHandle* cf = store_->cf(storage::kState);
@@ -153,15 +160,29 @@ class WriterStore final : public core::NodeStore {
       return storage_error(s, "stage state");
     }
     (void)batch_.PopSavePoint();
+    batch.for_each([&](const core::WriteBatch::Op& op) {
+      std::optional<std::string>& slot = staged_[std::string(storage::as_chars(op.key))];
+      if (op.is_put) {
+        slot.emplace(storage::as_chars(op.value));
+      } else {
+        slot.reset();
+      }
+    });
     return Status::ok();
   }
 
-  [[nodiscard]] rocksdb::WriteBatchWithIndex& batch() { return batch_; }
+  [[nodiscard]] rocksdb::WriteBatch& batch() { return batch_; }
+
+  // Drops everything staged (after a commit, or when a block is abandoned).
+  void clear() {
+    batch_.Clear();
+    staged_.clear();
+  }
 
  private:
   std::shared_ptr<Store> store_;
-  // mutable: GetFromBatchAndDB is not const in RocksDB, though it does not change the batch.
-  mutable rocksdb::WriteBatchWithIndex batch_;
+  rocksdb::WriteBatch batch_;
+  std::unordered_map<std::string, std::optional<std::string>> staged_;  // key -> value, nullopt: deleted
 };
 
 // The committed state at one RocksDB snapshot. Read-only; get() is thread-safe.
@@ -280,7 +301,7 @@ class RocksSnapshot final : public Snapshot {
   }
 
   Result<std::vector<codec::U256>> holders(const core::Id& asset, std::uint64_t height,
-                                          std::size_t max) const override {
+                                           std::size_t max) const override {
     const std::string prefix = storage::index_prefix(storage::IndexKind::holder, asset);
     rocksdb::ReadOptions ro = read_options_;
     // Above every account ‖ height under this asset: prefix ‖ 0xff would miss accounts whose first byte is 0xff.
@@ -295,7 +316,8 @@ class RocksSnapshot final : public Snapshot {
     std::optional<codec::U256> latest;
     const auto flush = [&]() -> Status {
       if (latest && !latest->is_zero()) {
-        if (out.size() >= max) return Status::invalid("too_many_holders", "more than " + std::to_string(max) + " holders");
+        if (out.size() >= max)
+          return Status::invalid("too_many_holders", "more than " + std::to_string(max) + " holders");
         out.push_back(*latest);
       }
       latest.reset();
@@ -468,7 +490,7 @@ class RocksDatabase final : public Database {
     return commit(block, receipts, nullptr);
   }
 
-  void discard_staged() override { writer_.batch().Clear(); }
+  void discard_staged() override { writer_.clear(); }
 
   std::shared_ptr<const Snapshot> snapshot() const override {
     assert(initialized());
@@ -519,7 +541,7 @@ class RocksDatabase final : public Database {
 
   // Appends the block's records to the staged batch and writes it all at once (docs/storage.md "Commit").
   Status commit(const core::Block& block, const std::vector<core::Receipt>& receipts, const core::Genesis* genesis) {
-    rocksdb::WriteBatchWithIndex& batch = writer_.batch();
+    rocksdb::WriteBatch& batch = writer_.batch();
     batch.SetSavePoint();  // on failure, roll back to just the staged state
     rocksdb::Status s;
     const auto put = [&](Family f, std::string_view key, ByteView value) {
@@ -540,16 +562,27 @@ class RocksDatabase final : public Database {
     std::uint64_t next_attestation = next_attestation_;
     std::uint64_t next_schema = next_schema_;
     const BlockIndexEntries entries = index_entries(block, receipts);
-    storage::for_each_index_entry(entries, next_attestation, next_schema,
-                                  [&](const std::string& key, ByteView value) { put(storage::kIndex, key, value); });
-    // The status-list index: each revoked attestation's sequence, read from the 'i' entries — committed, or staged
-    // just above when the attestation was created in this block.
+    // The 'i' entries of this block, for the revocations below (only when the block revokes something).
+    std::unordered_map<std::string, std::string> block_sequences;
+    storage::for_each_index_entry(entries, next_attestation, next_schema, [&](const std::string& key, ByteView value) {
+      put(storage::kIndex, key, value);
+      if (!entries.revoked.empty() && !key.empty() &&
+          key[0] == static_cast<char>(storage::IndexKind::attestation_sequence)) {
+        block_sequences.emplace(key, storage::as_chars(value));
+      }
+    });
+    // The status-list index: each revoked attestation's sequence, read from the 'i' entries — staged just above when
+    // the attestation was created in this block, or committed.
     for (const core::Id& id : entries.revoked) {
       if (!s.ok()) break;
+      const std::string key = storage::sequence_key(id);
       std::string sequence;
-      const rocksdb::Status g = batch.GetFromBatchAndDB(store_->db.get(), rocksdb::ReadOptions(),
-                                                        store_->cf(storage::kIndex), slice(storage::sequence_key(id)),
-                                                        &sequence);
+      rocksdb::Status g;
+      if (const auto staged = block_sequences.find(key); staged != block_sequences.end()) {
+        sequence = staged->second;
+      } else {
+        g = store_->db->Get(rocksdb::ReadOptions(), store_->cf(storage::kIndex), slice(key), &sequence);
+      }
       if (!g.ok() || sequence.size() != 8) {
         (void)batch.RollbackToSavePoint();
         if (g.IsNotFound() || g.ok()) {
@@ -608,7 +641,7 @@ class RocksDatabase final : public Database {
       published_ = Published{h, store_->db->GetLatestSequenceNumber()};
     }
     (void)batch.PopSavePoint();
-    batch.Clear();
+    writer_.clear();
     next_attestation_ = next_attestation;
     next_schema_ = next_schema;
     initialized_.store(true);
