@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "credence/core/smt.h"
@@ -193,6 +194,40 @@ TEST(Database, HoldersIncludeAccountsStartingWithFF) {
   auto holders = snap->holders(core::kNativeAsset, snap->head().height, 100);
   ASSERT_TRUE(holders.ok()) << holders.status().to_string();
   EXPECT_EQ(holders->size(), 3u);
+}
+
+// Attestation fees move native tokens from the attester to the schema's registrant: the holders index must record
+// both after the block, for every fee-charging schema the block uses (each looked up once per block), and nothing for
+// a free schema's registrant.
+TEST(Database, HoldersFollowAttestationFees) {
+  const Account alice(1), bob(2), carol(3);
+  Node node({{alice.id(), 100}});
+  core::Schema paid = test::bool_schema(bob.id(), "paid");
+  paid.policy.fee = 10;
+  const auto registered = node.build({node.sign(bob, core::RegisterSchema{paid})});
+  ASSERT_TRUE(registered.receipts.at(0).ok()) << registered.receipts[0].code;
+  const core::Id paid_id = registered.receipts[0].created.at(0);
+  const core::Id free_id = node.register_schema(carol, "free");
+  const auto holders_now = [&] {
+    const auto snap = node.db().snapshot();
+    auto holders = snap->holders(core::kNativeAsset, snap->head().height, 100);
+    std::multiset<std::uint64_t> out;
+    EXPECT_TRUE(holders.ok()) << holders.status().to_string();
+    if (holders.ok()) {
+      for (const auto& b : *holders) out.insert(b.low_u64());
+    }
+    return out;
+  };
+  EXPECT_EQ(holders_now(), (std::multiset<std::uint64_t>{100}));
+  const auto built = node.build({
+      node.sign(alice,
+                core::Attest{{test::request(paid_id, {carol.recipient()}), test::request(paid_id, {bob.recipient()})}}),
+      node.sign(alice, core::Attest{{test::request(free_id, {carol.recipient()})}}),
+      node.sign(alice, core::Attest{{test::request(paid_id, {alice.recipient()})}}),
+  });
+  ASSERT_EQ(built.receipts.size(), 3u);
+  for (const auto& r : built.receipts) ASSERT_TRUE(r.ok()) << r.code;
+  EXPECT_EQ(holders_now(), (std::multiset<std::uint64_t>{70, 30}));  // alice paid 3 x 10 to bob; carol got nothing
 }
 
 TEST(Database, SyncedCommitsWork) {

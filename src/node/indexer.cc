@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <map>
+#include <optional>
 #include <set>
 #include <type_traits>
 #include <utility>
@@ -68,20 +70,27 @@ Result<std::vector<HolderBalance>> holder_balances(const core::StateView& after,
   if (genesis != nullptr) {
     for (const auto& [account, amount] : genesis->allocations) native(account);
   }
-  // Fees go from the attester to the schema's registrant, in native tokens.
+  // Fees go from the attester to the schema's registrant, in native tokens. A block's attestations mostly share a
+  // few schemas: each is loaded (read and decoded) once per block.
+  std::map<core::Id, std::optional<core::AccountId>> fee_payee;  // schema -> registrant if it charges a fee
   const auto fees = [&](const core::AccountId& attester, const core::Attest& a) -> Status {
     for (const auto& request : a.requests) {
-      CREDENCE_ASSIGN_OR_RETURN(auto schema, core::load_schema(after, request.schema));
-      if (schema && schema->policy.fee != 0) {
+      auto known = fee_payee.find(request.schema);
+      if (known == fee_payee.end()) {
+        CREDENCE_ASSIGN_OR_RETURN(auto schema, core::load_schema(after, request.schema));
+        std::optional<core::AccountId> payee;
+        if (schema && schema->policy.fee != 0) payee = schema->registrant;
+        known = fee_payee.emplace(request.schema, payee).first;
+      }
+      if (known->second) {
         native(attester);
-        native(schema->registrant);
+        native(*known->second);
       }
     }
     return Status::ok();
   };
   for (const core::SignedTransaction& stx : block.transactions) {
     const core::Transaction& tx = stx.tx;
-    const core::Id tx_id = core::transaction_id(tx);
     Status s = std::visit(
         [&](const auto& b) -> Status {
           using T = std::decay_t<decltype(b)>;
@@ -89,7 +98,7 @@ Result<std::vector<HolderBalance>> holder_balances(const core::StateView& after,
             touched.emplace(b.asset, tx.author);
             touched.emplace(b.asset, b.to);
           } else if constexpr (std::is_same_v<T, core::CreateAsset>) {
-            touched.emplace(core::asset_id(tx_id), tx.author);
+            touched.emplace(core::asset_id(core::transaction_id(tx)), tx.author);
           } else if constexpr (std::is_same_v<T, core::Mint>) {
             touched.emplace(b.asset, b.to);
           } else if constexpr (std::is_same_v<T, core::CreateDistribution>) {
@@ -176,7 +185,9 @@ Hash256 indexing_key_scope(std::string_view indexing_key) {
   return crypto::sha256(as_bytes(indexing_key));
 }
 
-std::string sequence_key(const core::Id& attestation) { return index_prefix(IndexKind::attestation_sequence, attestation); }
+std::string sequence_key(const core::Id& attestation) {
+  return index_prefix(IndexKind::attestation_sequence, attestation);
+}
 
 void for_each_index_entry(const BlockIndexEntries& entries, std::uint64_t& next_attestation, std::uint64_t& next_schema,
                           const std::function<void(const std::string& key, ByteView value)>& put) {
