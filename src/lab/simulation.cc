@@ -65,7 +65,9 @@ Micros to_us(double seconds) {
   if (!(seconds < 9e12)) return kNever;
   return static_cast<Micros>(std::llround(seconds * 1e6));
 }
-double to_s(Micros us) { return static_cast<double>(us) * 1e-6; }
+double to_s(Micros us) {
+  return static_cast<double>(us) * 1e-6;
+}
 
 enum class Kind : std::uint8_t {
   arrival,
@@ -175,8 +177,8 @@ Exogenous exogenous_at(const Scenario& s, double t) {
   const double drawdown = std::max(0.0, 1 - e.price / first.price.start);
   const double dvol = std::max(0.0, e.volatility - first.volatility.start);
   const double dcc = std::max(0.0, e.capital_cost - first.capital_cost.start);
-  e.stress = std::clamp(s.stress.drawdown * drawdown + s.stress.volatility * dvol + s.stress.capital_cost * dcc, 0.0,
-                        1.0);
+  e.stress =
+      std::clamp(s.stress.drawdown * drawdown + s.stress.volatility * dvol + s.stress.capital_cost * dcc, 0.0, 1.0);
   return e;
 }
 
@@ -258,7 +260,8 @@ class Simulation {
   Rng holder_rng_{0};
 
   // committee
-  threshold::PublicKeyPackage public_key_;
+  // Shared by every batch's coordinator (one per batch): copying its n verifying shares each time cost ≈ 7%.
+  std::shared_ptr<const threshold::PublicKeyPackage> public_key_;
   std::vector<threshold::KeyPackage> key_packages_;  // real mode
   std::shared_ptr<const roast::SessionChecks> checks_;
   std::unordered_map<std::uint64_t, Request> active_;  // in-protocol requests not yet certified or timed out
@@ -324,17 +327,19 @@ Status Simulation::setup_committee() {
     crypto::DeterministicRandom random(keyed_u64(seed_, kKeys, 0));
     auto dealt = threshold::trusted_dealer_keygen(threshold::Suite::ed25519, n, t, random);
     if (!dealt.ok()) return dealt.status();
-    public_key_ = dealt->public_key;
+    public_key_ = std::make_shared<const threshold::PublicKeyPackage>(dealt->public_key);
     key_packages_ = std::move(dealt->key_packages);
     checks_ = roast::frost_checks();
   } else {
-    public_key_.suite = threshold::Suite::ed25519;
-    public_key_.min_signers = t;
+    threshold::PublicKeyPackage key;
+    key.suite = threshold::Suite::ed25519;
+    key.min_signers = t;
     for (Identifier id = 1; id <= n; ++id) {
       threshold::Element y{};
       std::memcpy(y.data(), &id, sizeof id);
-      public_key_.verifying_shares[id] = y;
+      key.verifying_shares[id] = y;
     }
+    public_key_ = std::make_shared<const threshold::PublicKeyPackage>(std::move(key));
     checks_ = modeled_checks();
   }
   return Status::ok();
@@ -371,9 +376,8 @@ Status Simulation::setup_ledger() {
   const auto liquidity = static_cast<std::uint64_t>(hs.exchange_liquidity);
   if (liquidity > 0) genesis.allocations.emplace_back(accounts_[exchange_], liquidity);
   supply_ += liquidity;
-  std::sort(by_size.begin(), by_size.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  std::sort(by_size.begin(), by_size.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   large_.assign(hs.count, false);
   const auto large = static_cast<std::size_t>(std::ceil(hs.large_fraction * hs.count));
   for (std::size_t i = 0; i < large && i < by_size.size(); ++i) large_[by_size[i].second] = true;
@@ -495,7 +499,7 @@ Result<roast::SignerMessage> Simulation::member_commit(Batch& b, Identifier m) {
     auto& signer = b.signers[m - 1];
     if (!signer) {
       const threshold::KeyPackage& k = key_packages_[m - 1];
-      threshold::KeyPackage copy{k.suite, k.identifier, threshold::SecretScalar(k.signing_share.view()),
+      threshold::KeyPackage copy{k.suite,           k.identifier,       threshold::SecretScalar(k.signing_share.view()),
                                  k.verifying_share, k.group_public_key, k.min_signers};
       signer = std::make_unique<roast::Signer>(std::move(copy), b.coordinator_message);
     }
@@ -651,7 +655,8 @@ Status Simulation::on_arrival(Micros now) {
   Request a;
   a.outcome.index = index;
   a.outcome.arrival = t;
-  a.outcome.value = c.value_median * std::exp(c.value_sigma * standard_normal_from_unit(keyed_unit(seed_, kValue, index)));
+  a.outcome.value =
+      c.value_median * std::exp(c.value_sigma * standard_normal_from_unit(keyed_unit(seed_, kValue, index)));
   const double deadline_s =
       c.deadline_median * std::exp(c.deadline_sigma * standard_normal_from_unit(keyed_unit(seed_, kDeadline, index)));
   a.outcome.deadline = t + deadline_s;
@@ -852,7 +857,7 @@ void Simulation::certify_batch(std::uint64_t id, Micros at) {
   const Batch& b = *owned;
   if (o_.crypto == CryptoMode::real) {
     // Every certificate must carry a valid Ed25519 signature under the committee's key.
-    const Status ok = threshold::verify_signature(public_key_.suite, public_key_.group_public_key,
+    const Status ok = threshold::verify_signature(public_key_->suite, public_key_->group_public_key,
                                                   b.coordinator_message, *b.coordinator->signature());
     if (!ok.is_ok()) invariant_ = Status::error("lab_invariant", "a certificate does not verify: " + ok.to_string());
   }
@@ -986,8 +991,7 @@ Status Simulation::on_issuer(Micros now) {
   q.data.data = Bytes(32, 0);
   q.data.data[31] = 1;  // abi.encode(bool ok = true)
   const std::size_t account = issuer_base_ + issuer;
-  core::Transaction tx{kChainId, accounts_[account], nonces_[account], ~std::uint64_t{0},
-                       core::Attest{{std::move(q)}}};
+  core::Transaction tx{kChainId, accounts_[account], nonces_[account], ~std::uint64_t{0}, core::Attest{{std::move(q)}}};
   CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, account, now));
   count(b, e.phase, [&](WindowMetrics& w) {
     ++w.ledger_transactions;
@@ -1050,7 +1054,10 @@ Status Simulation::on_holder(Micros now) {
     CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, account, now));
     count(b, e.phase, [&](WindowMetrics& w) {
       ++w.ledger_transactions;
-      if (ok) ++w.holder_sells; else ++w.ledger_failures;
+      if (ok)
+        ++w.holder_sells;
+      else
+        ++w.ledger_failures;
     });
     return Status::ok();
   }
@@ -1063,7 +1070,10 @@ Status Simulation::on_holder(Micros now) {
   CREDENCE_ASSIGN_OR_RETURN(bool ok, apply(tx, exchange_, now));
   count(b, e.phase, [&](WindowMetrics& w) {
     ++w.ledger_transactions;
-    if (ok) ++w.holder_buys; else ++w.ledger_failures;
+    if (ok)
+      ++w.holder_buys;
+    else
+      ++w.ledger_failures;
   });
   return Status::ok();
 }
@@ -1078,8 +1088,8 @@ Status Simulation::on_bucket_end(Micros now, std::size_t bucket) {
       if (i >= holder_base_) all.push_back(codec::U256::from_u64(b));
     }
     if (sum != supply_) {
-      return Status::error("lab_invariant", "native supply not conserved: " + std::to_string(sum) + " != " +
-                                                std::to_string(supply_));
+      return Status::error("lab_invariant",
+                           "native supply not conserved: " + std::to_string(sum) + " != " + std::to_string(supply_));
     }
     const std::size_t phase = phase_at(s_, to_s(now - 1)).index;
     if (auto c = concentration(all); c.ok()) {
@@ -1194,7 +1204,8 @@ Result<RunResult> Simulation::run() {
   r.overall.stress_samples = 1;
   r.buckets = std::move(buckets_);
   r.phases = std::move(phases_);
-  std::sort(kept_.begin(), kept_.end(), [](const RequestOutcome& a, const RequestOutcome& b) { return a.index < b.index; });
+  std::sort(kept_.begin(), kept_.end(),
+            [](const RequestOutcome& a, const RequestOutcome& b) { return a.index < b.index; });
   r.requests = std::move(kept_);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;

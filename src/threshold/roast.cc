@@ -79,7 +79,14 @@ Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message) {
 
 Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message,
                                         std::shared_ptr<const SessionChecks> checks) {
+  return create(std::make_shared<const PublicKeyPackage>(std::move(key)), std::move(message), std::move(checks));
+}
+
+Result<Coordinator> Coordinator::create(std::shared_ptr<const PublicKeyPackage> shared_key, Bytes message,
+                                        std::shared_ptr<const SessionChecks> checks) {
+  if (shared_key == nullptr) return Status::invalid("invalid_parameters", "no key package");
   if (checks == nullptr) return Status::invalid("invalid_parameters", "no session checks");
+  const PublicKeyPackage& key = *shared_key;
   if (key.min_signers < 2 || key.min_signers > key.verifying_shares.size()) {
     return Status::invalid("invalid_parameters", "need 2 <= t <= n");
   }
@@ -95,7 +102,7 @@ Result<Coordinator> Coordinator::create(PublicKeyPackage key, Bytes message,
   c.is_malicious_.assign(n, false);
   c.unverified_.assign(n, kNoSession);
   c.responsive_.reserve(key.min_signers);
-  c.key_ = std::make_unique<const PublicKeyPackage>(std::move(key));
+  c.key_ = std::move(shared_key);
   c.message_ = std::move(message);
   c.checks_ = std::move(checks);
   return c;

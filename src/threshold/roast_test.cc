@@ -276,9 +276,7 @@ class FirstByteChecks final : public SessionChecks {
       return out;
     }
   };
-  bool valid_commitment(const PublicKeyPackage& /*key*/, const SigningCommitment& /*c*/) const override {
-    return true;
-  }
+  bool valid_commitment(const PublicKeyPackage& /*key*/, const SigningCommitment& /*c*/) const override { return true; }
   std::unique_ptr<SessionChecks::Prepared> prepare(const PublicKeyPackage& /*key*/,
                                                    const SigningPackage& /*package*/) const override {
     return std::make_unique<Prepared>();
@@ -287,6 +285,44 @@ class FirstByteChecks final : public SessionChecks {
 
 // A committee's identifiers need not be 1..n: the coordinator indexes members by position among the key's
 // identifiers, refuses every other sender, and sorts each session's signers by identifier.
+// One key package serves many coordinators (the stress lab runs one per batch); each signs on its own.
+TEST(Roast, CoordinatorsShareOneKeyPackage) {
+  crypto::DeterministicRandom random(21);
+  auto dealt = trusted_dealer_keygen(Suite::ed25519, 3, 2, random);
+  ASSERT_TRUE(dealt.ok());
+  const auto key = std::make_shared<const PublicKeyPackage>(dealt->public_key);
+  EXPECT_EQ(Coordinator::create(std::shared_ptr<const PublicKeyPackage>(), {'x'}, frost_checks()).status().code(),
+            "invalid_parameters");
+  for (const Bytes& message : {Bytes{'a'}, Bytes{'b'}}) {
+    auto c = Coordinator::create(key, message, frost_checks());
+    ASSERT_TRUE(c.ok());
+    std::map<Identifier, Signer> signers;
+    std::vector<SessionRequest> started;
+    for (const auto& k : dealt->key_packages) {
+      auto it = signers
+                    .try_emplace(k.identifier,
+                                 KeyPackage{k.suite, k.identifier, SecretScalar(k.signing_share.view()),
+                                            k.verifying_share, k.group_public_key, k.min_signers},
+                                 message)
+                    .first;
+      auto m = it->second.start(random);
+      ASSERT_TRUE(m.ok());
+      auto out = c->on_message(k.identifier, *m);
+      ASSERT_TRUE(out.ok());
+      started.insert(started.end(), out->begin(), out->end());
+    }
+    ASSERT_EQ(started.size(), 1u);
+    for (const auto& commitment : started[0].package.commitments) {
+      auto answer = signers.at(commitment.identifier).on_request(started[0], random);
+      ASSERT_TRUE(answer.ok());
+      ASSERT_TRUE(c->on_message(commitment.identifier, *answer).ok());
+    }
+    ASSERT_TRUE(c->finished());
+    EXPECT_TRUE(verify_signature(Suite::ed25519, key->group_public_key, message, *c->signature()).is_ok());
+  }
+  EXPECT_EQ(key.use_count(), 1);  // the coordinators are gone; the package is still here
+}
+
 TEST(Roast, SparseIdentifiers) {
   PublicKeyPackage key;
   key.min_signers = 3;

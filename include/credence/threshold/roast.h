@@ -78,7 +78,8 @@ class SessionChecks {
   };
   virtual ~SessionChecks() = default;
   // Whether `commitment` (already known to carry the sender's identifier) holds two valid elements of key.suite.
-  [[nodiscard]] virtual bool valid_commitment(const PublicKeyPackage& key, const SigningCommitment& commitment) const = 0;
+  [[nodiscard]] virtual bool valid_commitment(const PublicKeyPackage& key,
+                                              const SigningCommitment& commitment) const = 0;
   // nullptr when the package cannot be prepared (for FROST: an identity group commitment).
   [[nodiscard]] virtual std::unique_ptr<Prepared> prepare(const PublicKeyPackage& key,
                                                           const SigningPackage& package) const = 0;
@@ -92,6 +93,10 @@ class Coordinator {
   static Result<Coordinator> create(PublicKeyPackage key, Bytes message);
   // The same with other checks (non-null); see SessionChecks.
   static Result<Coordinator> create(PublicKeyPackage key, Bytes message, std::shared_ptr<const SessionChecks> checks);
+  // The same over a key package shared with other coordinators (non-null): one signing per batch, as the stress lab
+  // runs, then neither copies nor frees the n verifying shares each time.
+  static Result<Coordinator> create(std::shared_ptr<const PublicKeyPackage> key, Bytes message,
+                                    std::shared_ptr<const SessionChecks> checks);
 
   // Handles one message from member `from` (the transport authenticated it). Returns the sessions to start (zero or
   // one). invalid("unknown_member") for a sender outside the key; a member's own misbehaviour is not an error of
@@ -135,7 +140,7 @@ class Coordinator {
   // Checks the member's unchecked share (if any); false, with the member marked malicious, when it fails.
   bool check_share(std::size_t member);
 
-  std::unique_ptr<const PublicKeyPackage> key_;  // on the heap: sessions borrow it, and it survives moves
+  std::shared_ptr<const PublicKeyPackage> key_;  // on the heap: sessions borrow it, it survives moves, it may be shared
   std::shared_ptr<const SessionChecks> checks_;
   Bytes message_;
   std::vector<Identifier> ids_;                // the key's identifiers, sorted
