@@ -71,7 +71,7 @@ double to_s(Micros us) {
 
 enum class Kind : std::uint8_t {
   arrival,
-  deliver,
+  certify,
   timeout,
   block,
   bucket_end,
@@ -91,8 +91,8 @@ struct Later {
   bool operator()(const Event& a, const Event& b) const { return a.time != b.time ? a.time > b.time : a.seq > b.seq; }
 };
 
-// A message on its way to a batch's coordinator: the heap orders small entries (time, sequence, slot); the message
-// waits in its slot of the batch's message pool.
+// A message on its way to a batch's coordinator: the batch's own heap orders small entries (time, sequence, slot);
+// the message waits in its slot of the batch's message pool.
 struct Delivery {
   Micros time = 0;
   std::uint32_t seq = 0;
@@ -135,8 +135,17 @@ struct Batch {
   std::vector<Delivery> pending;          // a min-heap (DeliveryLater)
   std::vector<InFlight> in_flight;        // the pending messages, by slot
   std::vector<std::uint32_t> free_slots;  // slots of in_flight delivered already
-  Micros scheduled = kNever;              // time of this batch's live entry in the global queue
   std::uint32_t delivery_seq = 0;
+  Micros expiry = kNever;        // when its last request times out: no message is delivered from then on
+  Micros certified_at = kNever;  // its certificate's time, once the coordinator has finished
+  // With keep_requests: (delivery time, sessions, members found malicious) after each delivery that changed them,
+  // so that a request timing out mid-batch records the batch as it stood then.
+  struct Progress {
+    Micros time;
+    std::uint32_t sessions;
+    std::vector<Identifier> malicious;
+  };
+  std::vector<Progress> progress;
   std::vector<std::uint32_t> commit_counter;            // per member: commitments made for this batch
   std::vector<std::unique_ptr<roast::Signer>> signers;  // real mode: per member (index id − 1)
   std::unique_ptr<crypto::DeterministicRandom> nonces;  // real mode
@@ -201,12 +210,12 @@ class Simulation {
   // Timeouts come in arrival order with one constant delay: a FIFO beside the heap keeps them out of it.
   void push_timeout(Micros time, std::uint64_t id);
   bool pop_event(Event& ev);
-  void schedule_batch(Batch& b, std::uint64_t id);
-  void add_delivery(Batch& b, std::uint64_t id, Micros time, Identifier member, roast::SignerMessage message);
+  void add_delivery(Batch& b, Micros time, Identifier member, roast::SignerMessage message);
 
   // ---- handlers
   Status on_arrival(Micros now);
-  Status on_deliver(Micros now, std::uint64_t id);
+  Status run_batch(Batch& b, std::uint64_t id);
+  Status on_certify(std::uint64_t id);
   Status on_batch_close(Micros now, std::uint64_t id);
   void on_timeout(std::uint64_t index);
   Status on_block(Micros now);
@@ -224,7 +233,7 @@ class Simulation {
   Result<std::optional<roast::SignerMessage>> member_answer(Batch& b, Identifier m,
                                                             const roast::SessionRequest& request,
                                                             const threshold::SigningCommitment& own);
-  Status start_sessions(Batch& b, std::uint64_t id, Micros now, const std::vector<roast::SessionRequest>& out);
+  Status start_sessions(Batch& b, Micros now, const std::vector<roast::SessionRequest>& out);
   void finish(std::uint64_t index, bool certified, Micros at, const Batch* batch);
   void certify_batch(std::uint64_t id, Micros at);
   double estimated_late_probability(Micros now, double deadline_seconds) const;
@@ -571,17 +580,7 @@ bool Simulation::pop_event(Event& ev) {
   return true;
 }
 
-void Simulation::schedule_batch(Batch& b, std::uint64_t id) {
-  if (b.pending.empty()) return;
-  const Micros first = b.pending.front().time;
-  if (first < b.scheduled) {
-    b.scheduled = first;
-    push(first, Kind::deliver, id);
-  }
-}
-
-void Simulation::add_delivery(Batch& b, std::uint64_t id, Micros time, Identifier member,
-                              roast::SignerMessage message) {
+void Simulation::add_delivery(Batch& b, Micros time, Identifier member, roast::SignerMessage message) {
   std::uint32_t slot = 0;
   if (b.free_slots.empty()) {
     slot = static_cast<std::uint32_t>(b.in_flight.size());
@@ -593,7 +592,6 @@ void Simulation::add_delivery(Batch& b, std::uint64_t id, Micros time, Identifie
   }
   b.pending.push_back(Delivery{time, b.delivery_seq++, slot});
   std::push_heap(b.pending.begin(), b.pending.end(), DeliveryLater{});
-  schedule_batch(b, id);
 }
 
 Result<Bytes> Simulation::batch_message(const Batch& b, Micros now) {
@@ -754,6 +752,8 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
   std::vector<const Request*> requests;
   requests.reserve(b.requests.size());
   for (const std::uint64_t index : b.requests) requests.push_back(&active_.at(index));
+  b.expiry = 0;
+  for (const Request* r : requests) b.expiry = std::max(b.expiry, r->arrival + to_us(p.request_timeout));
 
   const Members& ms = s_.members;
   for (Identifier m = 1; m <= p.n; ++m) {
@@ -785,13 +785,12 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
     const Micros sent = received + to_us(response_time(b.key, m, 0, exogenous_at(s_, to_s(received)).stress));
     if (lost(kLossBack, b.key, m, 0, sent)) continue;
     CREDENCE_ASSIGN_OR_RETURN(roast::SignerMessage msg, member_commit(b, m));
-    add_delivery(b, id, sent + to_us(latency(kNetBack, b.key, m, 0)), m, std::move(msg));
+    add_delivery(b, sent + to_us(latency(kNetBack, b.key, m, 0)), m, std::move(msg));
   }
-  return Status::ok();
+  return run_batch(b, id);
 }
 
-Status Simulation::start_sessions(Batch& b, std::uint64_t id, Micros now,
-                                  const std::vector<roast::SessionRequest>& out) {
+Status Simulation::start_sessions(Batch& b, Micros now, const std::vector<roast::SessionRequest>& out) {
   const Costs& costs = s_.costs;
   for (const roast::SessionRequest& request : out) {
     count(b.bucket, b.phase, [](WindowMetrics& w) { ++w.sessions; });
@@ -809,26 +808,33 @@ Status Simulation::start_sessions(Batch& b, std::uint64_t id, Micros now,
       // share's computation only.
       const Micros sent = received + to_us(costs.sign_share_us * 1e-6);
       if (lost(kLossBack, b.key, m, hop, sent)) continue;
-      add_delivery(b, id, sent + to_us(latency(kNetBack, b.key, m, hop)), m, std::move(*answer));
+      add_delivery(b, sent + to_us(latency(kNetBack, b.key, m, hop)), m, std::move(*answer));
     }
   }
   return Status::ok();
 }
 
-Status Simulation::on_deliver(Micros now, std::uint64_t id) {
-  Batch* found = find_batch(id);
-  if (found == nullptr) return Status::ok();  // certified or every request timed out: the event is stale
-  Batch& b = *found;
-  if (now != b.scheduled) return Status::ok();  // superseded by an earlier entry
-  b.scheduled = kNever;
-  while (!b.pending.empty() && b.pending.front().time == now) {
+// A batch's messages, delivered in (time, sequence) order until its coordinator finishes or its last request times
+// out. Nothing outside the batch reads or changes what happens inside it (its members' draws are keyed by the batch,
+// its metrics count into its own bucket), so the whole exchange runs here at once, with the batch's data in cache,
+// instead of one global event per message; only the certificate, which other requests and claimants see, goes back
+// to the global queue at the time of the delivery that completed it.
+Status Simulation::run_batch(Batch& b, std::uint64_t id) {
+  while (!b.pending.empty()) {
     std::pop_heap(b.pending.begin(), b.pending.end(), DeliveryLater{});
-    const std::uint32_t slot = b.pending.back().slot;
+    const Delivery next = b.pending.back();
     b.pending.pop_back();
+    // A timeout at the same instant comes first (it was scheduled before the batch closed): from then on the batch
+    // is gone.
+    if (next.time >= b.expiry) break;
+    const Micros now = next.time;
+    ++events_;
     count(b.bucket, b.phase, [](WindowMetrics& w) { ++w.messages; });
     const std::uint64_t checked_before = b.coordinator->shares_verified();
-    auto out = b.coordinator->on_message(b.in_flight[slot].member, b.in_flight[slot].message);
-    b.free_slots.push_back(slot);
+    const std::uint32_t sessions_before = b.sessions;
+    const std::size_t malicious_before = b.malicious_seen;
+    auto out = b.coordinator->on_message(b.in_flight[next.slot].member, b.in_flight[next.slot].message);
+    b.free_slots.push_back(next.slot);
     if (!out.ok()) return out.status();
     // The coordinator checks shares lazily (only before a member signs again, or when an aggregate fails): charge
     // the checks this message caused.
@@ -841,12 +847,27 @@ Status Simulation::on_deliver(Micros now, std::uint64_t id) {
       b.malicious_seen = malicious;
     }
     if (b.coordinator->finished()) {
-      certify_batch(id, done + to_us(s_.costs.aggregate_us * 1e-6));
-      return Status::ok();
+      b.certified_at = done + to_us(s_.costs.aggregate_us * 1e-6);
+      push(now, Kind::certify, id);
+      break;
     }
-    CREDENCE_RETURN_IF_ERROR(start_sessions(b, id, done, *out));
+    CREDENCE_RETURN_IF_ERROR(start_sessions(b, done, *out));
+    if (o_.keep_requests && (b.sessions != sessions_before || malicious != malicious_before)) {
+      const auto& found = b.coordinator->malicious();
+      b.progress.push_back(Batch::Progress{now, b.sessions, std::vector<Identifier>(found.begin(), found.end())});
+    }
   }
-  schedule_batch(b, id);
+  // What is still on its way is never delivered.
+  b.pending = {};
+  b.in_flight = {};
+  b.free_slots = {};
+  return Status::ok();
+}
+
+Status Simulation::on_certify(std::uint64_t id) {
+  Batch* b = find_batch(id);
+  if (b == nullptr) return Status::ok();  // every request timed out first
+  certify_batch(id, b->certified_at);
   return Status::ok();
 }
 
@@ -929,7 +950,18 @@ void Simulation::finish(std::uint64_t index, bool certified, Micros at, const Ba
       a.outcome.signers = batch->coordinator->signers();
     }
     if (batch != nullptr && batch->coordinator) {
-      a.outcome.malicious.assign(batch->coordinator->malicious().begin(), batch->coordinator->malicious().end());
+      if (certified) {
+        a.outcome.malicious.assign(batch->coordinator->malicious().begin(), batch->coordinator->malicious().end());
+      } else {
+        // The batch ran ahead of this timeout (run_batch): record it as it stood when the request timed out.
+        const Micros timed_out = a.arrival + to_us(s_.protocol.request_timeout);
+        a.outcome.sessions = 0;
+        for (const Batch::Progress& p : batch->progress) {
+          if (p.time >= timed_out) break;
+          a.outcome.sessions = p.sessions;
+          a.outcome.malicious.assign(p.malicious.begin(), p.malicious.end());
+        }
+      }
     }
     kept_.push_back(std::move(a.outcome));
   }
@@ -1158,8 +1190,8 @@ Result<RunResult> Simulation::run() {
       case Kind::arrival:
         CREDENCE_RETURN_IF_ERROR(on_arrival(ev.time));
         break;
-      case Kind::deliver:
-        CREDENCE_RETURN_IF_ERROR(on_deliver(ev.time, ev.id));
+      case Kind::certify:
+        CREDENCE_RETURN_IF_ERROR(on_certify(ev.id));
         break;
       case Kind::timeout:
         on_timeout(ev.id);

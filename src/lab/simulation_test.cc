@@ -184,6 +184,51 @@ TEST(LabSimulation, BatchesShareOneSigningAndKeepPerRequestDeadlines) {
   }
 }
 
+// A batch's messages are delivered ahead of the global clock (run_batch), but a request that times out sees — and
+// records — the batch as it stood at its timeout, and nothing is delivered once every request of the batch is gone.
+TEST(LabSimulation, TimeoutsSeeTheBatchAsItStoodThen) {
+  ASSERT_TRUE(kCrypto);
+  Scenario s = small();
+  s.members.cooperative = true;
+  s.claimants.intermediary_fee_fixed = 1e12;  // nobody bypasses
+  s.holders.count = 0;
+  s.issuers.count = 0;
+  for (auto& p : s.phases) p.request_rate = 20;
+  s.protocol.batch_window = 0.5;  // about ten requests a batch, timing out one after the other
+  s.protocol.max_batch = 64;
+  s.protocol.request_timeout = 1.2;  // about when the first session's shares come back
+  RunOptions o;
+  o.keep_requests = true;
+  auto r = run(s, o);
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  std::map<std::uint64_t, std::vector<const RequestOutcome*>> timed_out;  // by batch, in arrival order
+  for (const auto& q : r->requests) {
+    if (!q.certified) timed_out[q.batch].push_back(&q);
+  }
+  std::size_t moved_on = 0;
+  for (const auto& [key, qs] : timed_out) {
+    for (std::size_t i = 1; i < qs.size(); ++i) {
+      // Later timeouts see a later state: never fewer sessions, never fewer members found malicious.
+      EXPECT_GE(qs[i]->sessions, qs[i - 1]->sessions) << "batch " << key;
+      EXPECT_GE(qs[i]->malicious.size(), qs[i - 1]->malicious.size()) << "batch " << key;
+    }
+    moved_on += qs.front()->sessions != qs.back()->sessions ? std::size_t{1} : std::size_t{0};
+  }
+  EXPECT_GT(r->overall.timed_out, 0u);
+  EXPECT_GT(r->overall.certified, 0u);
+  EXPECT_GT(moved_on, 0u);  // some batches started a session between two of their requests' timeouts
+
+  // Timeouts shorter than any round trip, batches closed at once: no message is ever delivered, no session starts.
+  s.protocol.batch_window = 0;
+  s.protocol.request_timeout = 0.001;
+  auto none = run(s, o);
+  ASSERT_TRUE(none.ok()) << none.status().to_string();
+  EXPECT_EQ(none->overall.certified, 0u);
+  EXPECT_EQ(none->overall.timed_out, none->overall.in_protocol);
+  EXPECT_EQ(none->overall.messages, 0u);
+  EXPECT_EQ(none->overall.sessions, 0u);
+}
+
 TEST(LabSimulation, ClaimantsBypassWhenTheIntermediaryIsCheaper) {
   Scenario s = small();
   s.claimants.intermediary_fee_rate = 0;
