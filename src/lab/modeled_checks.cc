@@ -78,10 +78,14 @@ class ModeledChecks final : public roast::SessionChecks {
 
 }  // namespace
 
-SigningCommitment modeled_commitment(std::uint64_t seed, std::uint64_t request, Identifier m, std::uint32_t k) {
+KeyedDraws modeled_commitments(std::uint64_t seed, std::uint64_t request) {
+  return KeyedStream(seed, 0x6d6f64656c6564ULL).at(request);
+}
+
+SigningCommitment modeled_commitment(const KeyedDraws& commitments, Identifier m, std::uint32_t k) {
   SigningCommitment c;
   c.identifier = m;
-  const std::uint64_t h = keyed_u64(seed, 0x6d6f64656c6564ULL, request, (std::uint64_t{m} << 32) | k);
+  const std::uint64_t h = commitments.u64((std::uint64_t{m} << 32) | k);
   const std::uint64_t b = mix64(h);
   std::memcpy(c.hiding.data(), &h, sizeof h);
   std::memcpy(c.binding.data(), &b, sizeof b);

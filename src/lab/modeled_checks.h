@@ -8,12 +8,15 @@
 #include <cstdint>
 #include <memory>
 
+#include "credence/lab/random.h"
 #include "credence/threshold/roast.h"
 
 namespace credence::lab {
 
-// The k-th commitment of member `m` for request `request`.
-threshold::SigningCommitment modeled_commitment(std::uint64_t seed, std::uint64_t request, threshold::Identifier m,
+// The keyed draws of the commitments for request `request` (mixed once per batch).
+KeyedDraws modeled_commitments(std::uint64_t seed, std::uint64_t request);
+// The k-th commitment of member `m` among `commitments` (modeled_commitments of its request).
+threshold::SigningCommitment modeled_commitment(const KeyedDraws& commitments, threshold::Identifier m,
                                                 std::uint32_t k);
 // The share an honest member answers for `commitment`.
 threshold::Scalar modeled_share(const threshold::SigningCommitment& commitment);

@@ -4,26 +4,15 @@
 
 namespace credence::lab {
 
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 std::uint64_t keyed_u64(std::uint64_t seed, std::uint64_t stream, std::uint64_t a, std::uint64_t b) {
   // Each component goes through the bijective mix before the next is added, so distinct keys give unrelated values.
-  std::uint64_t h = mix64(seed ^ 0x6c62272e07bb0142ULL);
-  h = mix64(h ^ stream);
-  h = mix64(h ^ a);
-  return mix64(h ^ b);
+  return KeyedStream(seed, stream).at(a).u64(b);
 }
 
 double to_unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
 double keyed_unit(std::uint64_t seed, std::uint64_t stream, std::uint64_t a, std::uint64_t b) {
-  // (k + 0.5) / 2^53: strictly inside (0, 1).
-  return (static_cast<double>(keyed_u64(seed, stream, a, b) >> 11) + 0.5) * 0x1.0p-53;
+  return to_open_unit(keyed_u64(seed, stream, a, b));
 }
 
 namespace {

@@ -27,6 +27,25 @@ TEST(LabRandom, KeyedDrawsDependOnEveryKeyPart) {
   EXPECT_NE(base, keyed_u64(1, 2, 4, 4));
   EXPECT_NE(base, keyed_u64(1, 2, 3, 5));
   EXPECT_NE(keyed_u64(1, 2, 3, 4), keyed_u64(1, 2, 4, 3));  // parts are not interchangeable
+  // The construction (each part mixed in turn, docs/lab.md "Randomness"), pinned: a value computed independently
+  // (Python, the same four SplitMix64 finaliser steps). Every scenario's results depend on it.
+  EXPECT_EQ(base, 0xf53c0fc23068215bULL);
+}
+
+// KeyedStream / KeyedDraws, the per-batch form the simulation uses, give exactly keyed_u64 and keyed_unit.
+TEST(LabRandom, KeyedStreamsAreKeyedDraws) {
+  for (std::uint64_t seed : {0ULL, 1ULL, 0xdeadbeefULL}) {
+    for (std::uint64_t stream = 0; stream < 20; ++stream) {
+      const KeyedStream ks(seed, stream);
+      for (std::uint64_t a : {0ULL, 7ULL, 123456789ULL}) {
+        const KeyedDraws d = ks.at(a);
+        for (std::uint64_t b : {0ULL, 1ULL, (42ULL << 20) | 3, ~0ULL}) {
+          EXPECT_EQ(d.u64(b), keyed_u64(seed, stream, a, b));
+          EXPECT_EQ(d.unit(b), keyed_unit(seed, stream, a, b));
+        }
+      }
+    }
+  }
 }
 
 TEST(LabRandom, PinnedValues) {

@@ -63,7 +63,12 @@ enum Stream : std::uint64_t {
 
 Micros to_us(double seconds) {
   if (!(seconds < 9e12)) return kNever;
-  return static_cast<Micros>(std::llround(seconds * 1e6));
+  const double x = seconds * 1e6;
+  if (x < 0) return static_cast<Micros>(std::llround(x));
+  // std::llround (halves away from zero) without the libm call, the same value: below 2^63 the truncation is exact
+  // and so is x − trunc(x).
+  const auto whole = static_cast<std::int64_t>(x);
+  return static_cast<Micros>(whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0));
 }
 double to_s(Micros us) {
   return static_cast<double>(us) * 1e-6;
@@ -146,6 +151,9 @@ struct Batch {
     std::vector<Identifier> malicious;
   };
   std::vector<Progress> progress;
+  // The batch's keyed draws (lab/random.h), mixed once for its key: response times, latencies and losses.
+  KeyedDraws response, net_out, net_back, loss_out, loss_back;
+  KeyedDraws commitments;                               // modeled mode
   std::vector<std::uint32_t> commit_counter;            // per member: commitments made for this batch
   std::vector<std::unique_ptr<roast::Signer>> signers;  // real mode: per member (index id − 1)
   std::unique_ptr<crypto::DeterministicRandom> nonces;  // real mode
@@ -225,10 +233,12 @@ class Simulation {
   Status on_holder(Micros now);
 
   // ---- agents
-  double response_time(std::uint64_t request, Identifier m, std::uint32_t hop, double stress) const;
-  double latency(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop) const;
-  bool lost(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop, Micros at) const;
-  double payoff(std::uint64_t request, Identifier m, const Request& r) const;
+  // `draws`: the batch's stream for the quantity (Batch::response, net_out, …), drawn per member and hop.
+  double response_time(const KeyedDraws& draws, Identifier m, std::uint32_t hop, double stress) const;
+  double latency(const KeyedDraws& draws, Identifier m, std::uint32_t hop) const;
+  bool lost(const KeyedDraws& draws, Identifier m, std::uint32_t hop, Micros at) const;
+  // `idiosyncratic`: the request's own stream of member noise.
+  double payoff(const KeyedDraws& idiosyncratic, Identifier m, const Request& r) const;
   Result<roast::SignerMessage> member_commit(Batch& b, Identifier m);
   Result<std::optional<roast::SignerMessage>> member_answer(Batch& b, Identifier m,
                                                             const roast::SessionRequest& request,
@@ -460,9 +470,9 @@ void Simulation::setup_windows() {
 
 // ---------------------------------------------------------------------------------------------- agents
 
-double Simulation::response_time(std::uint64_t request, Identifier m, std::uint32_t hop, double stress) const {
+double Simulation::response_time(const KeyedDraws& draws, Identifier m, std::uint32_t hop, double stress) const {
   const Members& ms = s_.members;
-  const double u = keyed_unit(seed_, kResponse, request, (std::uint64_t{m} << 20) | hop);
+  const double u = draws.unit((std::uint64_t{m} << 20) | hop);
   double base = 0;
   if (ms.response == "exponential") {
     base = ms.response_mean > 0 ? exponential_from_unit(u, 1 / ms.response_mean) : 0;
@@ -472,31 +482,30 @@ double Simulation::response_time(std::uint64_t request, Identifier m, std::uint3
   return base * (1 + ms.hesitation * stress);
 }
 
-double Simulation::latency(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop) const {
+double Simulation::latency(const KeyedDraws& draws, Identifier m, std::uint32_t hop) const {
   const Network& n = s_.network;
   if (n.latency_median <= 0) return 0;
-  const double u = keyed_unit(seed_, stream, request, (std::uint64_t{m} << 20) | hop);
+  const double u = draws.unit((std::uint64_t{m} << 20) | hop);
   return n.latency_median * std::exp(n.latency_sigma * standard_normal_from_unit(u));
 }
 
-bool Simulation::lost(Stream stream, std::uint64_t request, Identifier m, std::uint32_t hop, Micros at) const {
+bool Simulation::lost(const KeyedDraws& draws, Identifier m, std::uint32_t hop, Micros at) const {
   const double t = to_s(at);
   for (const Partition& p : s_.network.partitions) {
     if (m >= p.first_member && m <= p.last_member && t >= p.start && t < p.end) return true;
   }
   if (s_.network.loss <= 0) return false;
-  return keyed_unit(seed_, stream, request, (std::uint64_t{m} << 20) | hop) < s_.network.loss;
+  return draws.unit((std::uint64_t{m} << 20) | hop) < s_.network.loss;
 }
 
 // docs/lab.md "Committee members": fee − expected liability − capital cost of the bond, for one statement, with the
 // stress and capital cost of the request's arrival.
-double Simulation::payoff(std::uint64_t request, Identifier m, const Request& r) const {
+double Simulation::payoff(const KeyedDraws& idiosyncratic, Identifier m, const Request& r) const {
   const Protocol& p = s_.protocol;
   const double t = p.t;
   const double value = r.outcome.value;
   const double fee = (p.fee_base + p.fee_rate * value) / t;
-  const double noise = std::exp(s_.members.idiosyncratic_sigma *
-                                standard_normal_from_unit(keyed_unit(seed_, kIdiosyncratic, request, m)));
+  const double noise = std::exp(s_.members.idiosyncratic_sigma * standard_normal_from_unit(idiosyncratic.unit(m)));
   const double liability = s_.claimants.fault_probability[r.outcome.risk_class] * value * p.liability_share / t *
                            (1 + s_.members.risk_aversion * r.stress) * noise;
   const double capital = p.collateral_ratio * value / t * r.capital_cost * p.dispute_window / kYear;
@@ -516,7 +525,7 @@ Result<roast::SignerMessage> Simulation::member_commit(Batch& b, Identifier m) {
   }
   roast::SignerMessage msg;
   msg.sender = m;
-  msg.next_commitment = modeled_commitment(seed_, b.key, m, b.commit_counter[m - 1]++);
+  msg.next_commitment = modeled_commitment(b.commitments, m, b.commit_counter[m - 1]++);
   return msg;
 }
 
@@ -537,7 +546,7 @@ Result<std::optional<roast::SignerMessage>> Simulation::member_answer(Batch& b, 
     msg.sender = m;
     msg.session_id = request.session_id;
     msg.share = modeled_share(own);
-    msg.next_commitment = modeled_commitment(seed_, b.key, m, b.commit_counter[m - 1]++);
+    msg.next_commitment = modeled_commitment(b.commitments, m, b.commit_counter[m - 1]++);
   }
   if (malicious) (*msg.share)[0] ^= 1;  // an invalid share: the coordinator's check must catch it
   return std::optional<roast::SignerMessage>(std::move(msg));
@@ -750,8 +759,19 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
     b.nonces = std::make_unique<crypto::DeterministicRandom>(keyed_u64(seed_, kNonces, b.key));
   }
   std::vector<const Request*> requests;
+  std::vector<KeyedDraws> idiosyncratic;
   requests.reserve(b.requests.size());
-  for (const std::uint64_t index : b.requests) requests.push_back(&active_.at(index));
+  idiosyncratic.reserve(b.requests.size());
+  for (const std::uint64_t index : b.requests) {
+    requests.push_back(&active_.at(index));
+    idiosyncratic.push_back(KeyedStream(seed_, kIdiosyncratic).at(index));
+  }
+  b.response = KeyedStream(seed_, kResponse).at(b.key);
+  b.net_out = KeyedStream(seed_, kNetOut).at(b.key);
+  b.net_back = KeyedStream(seed_, kNetBack).at(b.key);
+  b.loss_out = KeyedStream(seed_, kLossOut).at(b.key);
+  b.loss_back = KeyedStream(seed_, kLossBack).at(b.key);
+  b.commitments = modeled_commitments(seed_, b.key);
   b.expiry = 0;
   for (const Request* r : requests) b.expiry = std::max(b.expiry, r->arrival + to_us(p.request_timeout));
 
@@ -764,7 +784,7 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
       // batch of one, the statement's own payoff).
       if (!ms.cooperative) {
         double sum = 0;
-        for (std::size_t i = 0; i < requests.size(); ++i) sum += payoff(b.requests[i], m, *requests[i]);
+        for (std::size_t i = 0; i < requests.size(); ++i) sum += payoff(idiosyncratic[i], m, *requests[i]);
         join = sum >= 0;
       }
       for (const Request* r : requests) {
@@ -780,12 +800,12 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
       }
     }
     if (!join) continue;
-    if (lost(kLossOut, b.key, m, 0, now)) continue;
-    const Micros received = now + to_us(latency(kNetOut, b.key, m, 0));
-    const Micros sent = received + to_us(response_time(b.key, m, 0, exogenous_at(s_, to_s(received)).stress));
-    if (lost(kLossBack, b.key, m, 0, sent)) continue;
+    if (lost(b.loss_out, m, 0, now)) continue;
+    const Micros received = now + to_us(latency(b.net_out, m, 0));
+    const Micros sent = received + to_us(response_time(b.response, m, 0, exogenous_at(s_, to_s(received)).stress));
+    if (lost(b.loss_back, m, 0, sent)) continue;
     CREDENCE_ASSIGN_OR_RETURN(roast::SignerMessage msg, member_commit(b, m));
-    add_delivery(b, sent + to_us(latency(kNetBack, b.key, m, 0)), m, std::move(msg));
+    add_delivery(b, sent + to_us(latency(b.net_back, m, 0)), m, std::move(msg));
   }
   return run_batch(b, id);
 }
@@ -800,15 +820,15 @@ Status Simulation::start_sessions(Batch& b, Micros now, const std::vector<roast:
         now + to_us(costs.prepare_us_per_signer * 1e-6 * static_cast<double>(request.package.commitments.size()));
     for (const auto& commitment : request.package.commitments) {
       const Identifier m = commitment.identifier;
-      if (lost(kLossOut, b.key, m, hop, leaves)) continue;
-      const Micros received = leaves + to_us(latency(kNetOut, b.key, m, hop));
+      if (lost(b.loss_out, m, hop, leaves)) continue;
+      const Micros received = leaves + to_us(latency(b.net_out, m, hop));
       CREDENCE_ASSIGN_OR_RETURN(auto answer, member_answer(b, m, request, commitment));
       if (!answer) continue;
       // The member deliberated before committing (its response time); answering a session is mechanical: the
       // share's computation only.
       const Micros sent = received + to_us(costs.sign_share_us * 1e-6);
-      if (lost(kLossBack, b.key, m, hop, sent)) continue;
-      add_delivery(b, sent + to_us(latency(kNetBack, b.key, m, hop)), m, std::move(*answer));
+      if (lost(b.loss_back, m, hop, sent)) continue;
+      add_delivery(b, sent + to_us(latency(b.net_back, m, hop)), m, std::move(*answer));
     }
   }
   return Status::ok();

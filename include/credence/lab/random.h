@@ -17,13 +17,40 @@
 namespace credence::lab {
 
 // SplitMix64's finaliser: a bijective 64-bit mix.
-[[nodiscard]] std::uint64_t mix64(std::uint64_t x);
+[[nodiscard]] constexpr std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
 // A uniform 64-bit value determined by its key.
 [[nodiscard]] std::uint64_t keyed_u64(std::uint64_t seed, std::uint64_t stream, std::uint64_t a, std::uint64_t b = 0);
 // The top 53 bits of `bits` as a double in [0, 1).
 [[nodiscard]] double to_unit(std::uint64_t bits);
-// to_unit of keyed_u64, in (0, 1) (never 0, so log() is finite).
+// The top 53 bits of `bits` as a double in (0, 1): (k + 0.5) / 2^53, never 0, so log() is finite.
+[[nodiscard]] constexpr double to_open_unit(std::uint64_t bits) {
+  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+}
+// to_open_unit of keyed_u64.
 [[nodiscard]] double keyed_unit(std::uint64_t seed, std::uint64_t stream, std::uint64_t a, std::uint64_t b = 0);
+
+// The same keyed values with the leading components fixed, for runs of draws under one key (a batch's members):
+// each component is mixed in turn, so the mixing of (seed, stream) and of a is done once, not per draw.
+//   KeyedStream(seed, stream).at(a).u64(b) == keyed_u64(seed, stream, a, b)
+struct KeyedDraws {
+  std::uint64_t h = 0;
+  [[nodiscard]] constexpr std::uint64_t u64(std::uint64_t b) const { return mix64(h ^ b); }
+  [[nodiscard]] constexpr double unit(std::uint64_t b) const { return to_open_unit(u64(b)); }
+};
+class KeyedStream {
+ public:
+  constexpr KeyedStream(std::uint64_t seed, std::uint64_t stream) : h_(mix64(mix64(seed ^ kSeedTweak) ^ stream)) {}
+  [[nodiscard]] constexpr KeyedDraws at(std::uint64_t a) const { return KeyedDraws{mix64(h_ ^ a)}; }
+
+ private:
+  static constexpr std::uint64_t kSeedTweak = 0x6c62272e07bb0142ULL;
+  std::uint64_t h_;
+};
 
 class Rng {
  public:
