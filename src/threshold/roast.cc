@@ -101,6 +101,8 @@ Result<Coordinator> Coordinator::create(std::shared_ptr<const PublicKeyPackage> 
   c.commitment_.resize(n);
   c.is_malicious_.assign(n, false);
   c.unverified_.assign(n, kNoSession);
+  c.seat_.assign(n, 0);
+  c.picked_.assign(n, 0);
   c.responsive_.reserve(key.min_signers);
   c.key_ = std::move(shared_key);
   c.message_ = std::move(message);
@@ -132,7 +134,7 @@ bool Coordinator::check_share(std::size_t member) {
   unverified_[member] = kNoSession;
   const Session& session = sessions_[sid];
   ++shares_verified_;
-  if (session.prepared->verify_share(ids_[member], session.shares[session.position(ids_[member])]).is_ok()) {
+  if (session.prepared->verify_share(ids_[member], session.shares[seat_[member]]).is_ok()) {
     return true;
   }
   mark_malicious(member);
@@ -170,7 +172,7 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
         return out;
       }
       Session& session = sessions_[sid];
-      const std::size_t pos = session.position(from);
+      const std::size_t pos = seat_[member];
       session.shares[pos] = *message.share;
       if (!session.received[pos]) {
         session.received[pos] = true;
@@ -225,10 +227,14 @@ Result<std::vector<SessionRequest>> Coordinator::on_message(Identifier from, con
     SessionRequest request;
     request.session_id = next_session_++;
     request.package.message = message_;
-    // Members are indexed in identifier order: sorting the indices sorts the commitments by identifier.
-    std::sort(responsive_.begin(), responsive_.end());
+    // Members are indexed in identifier order: taking them in index order sorts the commitments by identifier (a
+    // pass over the n members, cheaper than sorting R).
+    for (const std::size_t m : responsive_) picked_[m] = 1;
     request.package.commitments.reserve(responsive_.size());
-    for (const std::size_t m : responsive_) {
+    for (std::size_t m = 0; m < picked_.size(); ++m) {
+      if (picked_[m] == 0) continue;
+      picked_[m] = 0;
+      seat_[m] = static_cast<std::uint32_t>(request.package.commitments.size());
       request.package.commitments.push_back(commitment_[m]);  // each commitment goes into one session only
       state_[m] = MemberState::in_session;
       session_of_[m] = request.session_id;

@@ -118,7 +118,7 @@ class Coordinator {
  private:
   Coordinator() = default;
   // Per-member state lives in flat arrays indexed by the member's position among the key's identifiers (sorted);
-  // a message costs O(1) bookkeeping plus, when it starts a session, O(t log t).
+  // a message costs O(1) bookkeeping plus, when it starts a session, O(n).
   static constexpr std::uint32_t kNoSession = 0xffffffffu;
   static constexpr std::size_t kNoMember = ~std::size_t{0};
   struct Session {
@@ -128,10 +128,6 @@ class Coordinator {
     std::vector<bool> received;                         // parallel to signers
     std::size_t count = 0;                              // shares received
     bool dead = false;  // a member of it turned out malicious: it can no longer produce a signature
-    // The index of signer `id` in signers / shares / received (id must be a signer).
-    [[nodiscard]] std::size_t position(Identifier id) const {
-      return static_cast<std::size_t>(std::lower_bound(signers.begin(), signers.end(), id) - signers.begin());
-    }
   };
   enum class MemberState : std::uint8_t { silent, responsive, in_session };
   // The position of `id` among ids_, or kNoMember.
@@ -150,8 +146,13 @@ class Coordinator {
   std::vector<SigningCommitment> commitment_;  // per member: latest unused commitment (valid while responsive)
   std::vector<bool> is_malicious_;             // per member
   std::vector<std::uint32_t> unverified_;      // per member: the session holding its unchecked share, or kNoSession
-  std::vector<std::size_t> responsive_;        // R: members ready for the next session, arrival order
-  std::vector<Session> sessions_;              // indexed by session id
+  // Per member: its index in signers / shares / received of the session named by session_of_ or unverified_ (never
+  // both: a member's share is checked before it joins another session).
+  std::vector<std::uint32_t> seat_;
+  // Scratch for forming a session: all zero between calls.
+  std::vector<std::uint8_t> picked_;
+  std::vector<std::size_t> responsive_;  // R: members ready for the next session, arrival order
+  std::vector<Session> sessions_;        // indexed by session id
   std::set<Identifier> malicious_;
   std::uint32_t next_session_ = 0;
   std::uint64_t shares_verified_ = 0;
