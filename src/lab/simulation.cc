@@ -762,9 +762,10 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
   std::vector<KeyedDraws> idiosyncratic;
   requests.reserve(b.requests.size());
   idiosyncratic.reserve(b.requests.size());
+  const KeyedStream noise(seed_, kIdiosyncratic);
   for (const std::uint64_t index : b.requests) {
     requests.push_back(&active_.at(index));
-    idiosyncratic.push_back(KeyedStream(seed_, kIdiosyncratic).at(index));
+    idiosyncratic.push_back(noise.at(index));
   }
   b.response = KeyedStream(seed_, kResponse).at(b.key);
   b.net_out = KeyedStream(seed_, kNetOut).at(b.key);
