@@ -25,6 +25,7 @@
 #include "credence/crypto/random.h"
 #include "credence/crypto/self_test.h"
 #include "credence/interop/eas.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -33,11 +34,7 @@ namespace eas = credence::interop::eas;
 namespace secp = credence::crypto::secp256k1;
 using namespace credence;
 
-double thread_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+using credence::bench::thread_cpu_seconds;
 
 // Operations per CPU second of `op(i)` over the inputs, cycled for at least `seconds`; the best of `repeats`.
 template <typename Op>
@@ -45,12 +42,12 @@ double rate(std::size_t inputs, double seconds, int repeats, Op op) {
   double best = 0;
   for (int r = 0; r < repeats; ++r) {
     std::size_t done = 0;
-    const double t0 = thread_cpu_s();
+    const double t0 = thread_cpu_seconds();
     double elapsed = 0;
     do {
       for (std::size_t i = 0; i < inputs; ++i) op(i);
       done += inputs;
-      elapsed = thread_cpu_s() - t0;
+      elapsed = thread_cpu_seconds() - t0;
     } while (elapsed < seconds);
     best = std::max(best, static_cast<double>(done) / elapsed);
   }

@@ -17,6 +17,7 @@
 #include "credence/lab/report.h"
 #include "credence/lab/scenario.h"
 #include "credence/lab/simulation.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -63,12 +64,7 @@ lab::Scenario scale_scenario(std::uint64_t requests, std::uint32_t n, std::uint3
   return s;
 }
 
-// CPU time of this thread: on a shared machine it is the figure that does not depend on other load.
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using credence::bench::thread_cpu_seconds;
 
 // Runs and prints wall and CPU time, events and requests per CPU second.
 Result<lab::RunResult> timed_run(const char* label, const lab::Scenario& s, const lab::RunOptions& o) {

@@ -44,6 +44,7 @@
 #include "credence/crypto/hash.h"
 #include "credence/crypto/random.h"
 #include "credence/crypto/self_test.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -69,11 +70,7 @@ void require(bool condition, const char* what) {
   }
 }
 
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
+using credence::bench::thread_cpu_ns;
 
 // One SHA-256 of 65 bytes (an SMT node preimage) in ns of CPU time, measured in this binary: the unit that proof
 // checks and root updates are made of, so figures from different machines can be compared.

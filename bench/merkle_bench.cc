@@ -30,6 +30,7 @@
 #include "credence/interop/oz_merkle.h"
 #include "dist_build.h"
 #include "file_input.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -51,11 +52,7 @@ double process_cpu_ms() {
   };
   return ms(ru.ru_utime) + ms(ru.ru_stime);
 }
-double thread_cpu_ms() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
+using credence::bench::thread_cpu_ms;
 
 double peak_rss_mib() {
   rusage ru{};

@@ -30,6 +30,7 @@
 #include "credence/crypto/self_test.h"
 #include "credence/node/database.h"
 #include "node_tools.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -48,11 +49,7 @@ void require(bool condition, const std::string& what) {
   }
 }
 
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
+using credence::bench::thread_cpu_ns;
 
 // A node's storage and chain in a temporary directory, removed at exit.
 struct World {

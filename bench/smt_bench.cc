@@ -19,17 +19,14 @@
 #include "credence/core/node_store.h"
 #include "credence/core/smt.h"
 #include "credence/crypto/hash.h"
+#include "thread_cpu.h"
 
 namespace {
 
 using namespace credence;
 using namespace credence::core;
 
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
+using credence::bench::thread_cpu_ns;
 
 // The hash floor: SHA-256 of 65 bytes (a node preimage) in CPU ns, the unit the other figures are expressed in.
 // Sampled right after each measured operation, for about as many hashes as the operation did, so that a ratio

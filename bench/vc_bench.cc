@@ -21,6 +21,7 @@
 #include "credence/interop/jcs.h"
 #include "credence/interop/status_list.h"
 #include "credence/interop/vc.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -58,13 +59,7 @@ const Fixture& fixture() {
   return f;
 }
 
-// This thread's CPU time in seconds (the clock Google Benchmark's "CPU" column uses), so that the ratio is not
-// skewed by other processes competing for the cores.
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+using credence::bench::thread_cpu_seconds;
 
 // CPU seconds per raw Ed25519 verification, timed here (same process, same moment as the benchmark that asks).
 double raw_verify_seconds() {
