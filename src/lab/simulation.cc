@@ -245,6 +245,8 @@ class Simulation {
                                                             const threshold::SigningCommitment& own);
   Status start_sessions(Batch& b, Micros now, const std::vector<roast::SessionRequest>& out);
   void finish(std::uint64_t index, bool certified, Micros at, const Batch* batch);
+  // When request `r` times out: its timeout event, its batch's expiry and what claimants learn all use this.
+  Micros timeout_of(const Request& r) const { return r.arrival + to_us(s_.protocol.request_timeout); }
   void certify_batch(std::uint64_t id, Micros at);
   double estimated_late_probability(Micros now, double deadline_seconds) const;
 
@@ -721,10 +723,10 @@ Status Simulation::on_arrival(Micros now) {
   const std::uint64_t id = *open_batch_;
   Batch& b = *find_batch(id);
   a.batch = id;
-  active_.emplace(index, std::move(a));
+  const Request& r = active_.emplace(index, std::move(a)).first->second;
   b.requests.push_back(index);
   ++b.open;
-  push_timeout(now + to_us(p.request_timeout), index);
+  push_timeout(timeout_of(r), index);
   if (b.requests.size() >= p.max_batch || to_us(p.batch_window) == 0) return on_batch_close(now, id);
   return Status::ok();
 }
@@ -774,7 +776,7 @@ Status Simulation::on_batch_close(Micros now, std::uint64_t id) {
   b.loss_back = KeyedStream(seed_, kLossBack).at(b.key);
   b.commitments = modeled_commitments(seed_, b.key);
   b.expiry = 0;
-  for (const Request* r : requests) b.expiry = std::max(b.expiry, r->arrival + to_us(p.request_timeout));
+  for (const Request* r : requests) b.expiry = std::max(b.expiry, timeout_of(*r));
 
   const Members& ms = s_.members;
   for (Identifier m = 1; m <= p.n; ++m) {
@@ -952,7 +954,7 @@ void Simulation::finish(std::uint64_t index, bool certified, Micros at, const Ba
   }
   // Claimants learn from every in-protocol outcome.
   const std::size_t window = s_.claimants.estimate_window;
-  const Micros learned = certified ? at : a.arrival + to_us(s_.protocol.request_timeout);
+  const Micros learned = certified ? at : timeout_of(a);
   if (recent_.size() < window) {
     recent_.emplace_back(learned, latency_s);
   } else {
@@ -975,7 +977,7 @@ void Simulation::finish(std::uint64_t index, bool certified, Micros at, const Ba
         a.outcome.malicious.assign(batch->coordinator->malicious().begin(), batch->coordinator->malicious().end());
       } else {
         // The batch ran ahead of this timeout (run_batch): record it as it stood when the request timed out.
-        const Micros timed_out = a.arrival + to_us(s_.protocol.request_timeout);
+        const Micros timed_out = timeout_of(a);
         a.outcome.sessions = 0;
         for (const Batch::Progress& p : batch->progress) {
           if (p.time >= timed_out) break;
