@@ -283,8 +283,6 @@ class FirstByteChecks final : public SessionChecks {
   }
 };
 
-// A committee's identifiers need not be 1..n: the coordinator indexes members by position among the key's
-// identifiers, refuses every other sender, and sorts each session's signers by identifier.
 // One key package serves many coordinators (the stress lab runs one per batch); each signs on its own.
 TEST(Roast, CoordinatorsShareOneKeyPackage) {
   crypto::DeterministicRandom random(21);
@@ -323,6 +321,8 @@ TEST(Roast, CoordinatorsShareOneKeyPackage) {
   EXPECT_EQ(key.use_count(), 1);  // the coordinators are gone; the package is still here
 }
 
+// A committee's identifiers need not be 1..n: the coordinator indexes members by position among the key's
+// identifiers, refuses every other sender, and sorts each session's signers by identifier.
 TEST(Roast, SparseIdentifiers) {
   PublicKeyPackage key;
   key.min_signers = 3;
