@@ -846,6 +846,26 @@ TEST_F(ApiLimitsTest, MempoolBoundsAndShutdown) {
   EXPECT_EQ(state_root(), root);
 }
 
+// Blocks of two, so two transactions stuck behind a nonce gap fill a block's worth of the pool.
+class SmallBlocksTest : public ApiTest {
+ protected:
+  void configure(NodeConfig& config) override { config.block_max_transactions = 2; }
+};
+
+TEST_F(SmallBlocksTest, UnreadyTransactionsDoNotStallTheBuilder) {
+  // Nonces 10 and 11 wait for 0..9, which never come: the pool holds a full block that is not ready. The builder
+  // once woke on the pool's size alone and then spun, holding the lock every submission needs.
+  for (const std::uint64_t nonce : {std::uint64_t{10}, std::uint64_t{11}}) {
+    const auto res = post_json("/v1/transactions", json_text(transfer(bob_, nonce, carol_)));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 202) << res->body;
+  }
+  EXPECT_EQ(parse(get("/v1/health"))["mempool"], 2u);
+  commit(transfer(alice_, 0, carol_));
+  commit(transfer(alice_, 1, carol_));
+  EXPECT_EQ(parse(get("/v1/health"))["mempool"], 2u);
+}
+
 TEST_F(ApiTest, StopIsIdempotentAndFreesThePort) {
   const std::uint16_t port = server_->port();
   server_->stop();

@@ -234,6 +234,7 @@ std::vector<Submission> Node::submit_batch(std::vector<core::SignedTransaction> 
     std::lock_guard lock(state_mutex_);
     stopping = stopping_ || !failure_.empty();
   }
+  std::size_t admitted = 0;
   for (std::size_t i = 0; i < stxs.size(); ++i) {
     Submission& r = results[i];
     if (r.accepted && stopping) r = refused(r.id, "shutting_down", "the node is stopping");
@@ -242,6 +243,7 @@ std::vector<Submission> Node::submit_batch(std::vector<core::SignedTransaction> 
       if (!a.accepted) r = refused(r.id, a.code, a.message);
     }
     if (r.accepted) {
+      ++admitted;
       metrics_.transactions_submitted.add();
     } else {
       metrics_.transactions_rejected.add(r.code);
@@ -249,7 +251,11 @@ std::vector<Submission> Node::submit_batch(std::vector<core::SignedTransaction> 
   }
   metrics_.mempool_transactions.set(static_cast<double>(mempool_->size()));
   metrics_.mempool_bytes.set(static_cast<double>(mempool_->bytes()));
-  if (mempool_->size() >= config_.block_max_transactions) work_cv_.notify_one();
+  if (admitted > 0) {
+    std::lock_guard lock(state_mutex_);
+    admitted_since_take_ += admitted;
+    if (admitted_since_take_ >= config_.block_max_transactions) work_cv_.notify_one();
+  }
   return results;
 }
 
@@ -301,10 +307,16 @@ TransactionStatus Node::wait(const core::Id& id, std::chrono::milliseconds timeo
 void Node::run_builder() {
   const auto interval = std::chrono::milliseconds(config_.block_interval_ms);
   std::unique_lock lock(state_mutex_);
+  // The interval runs from the start of one take to the next, so a block's build time is not added to it. A block
+  // comes sooner only when a full block's worth of transactions was admitted since the last take: counting the
+  // pool's size instead would wake the builder in a loop, lock held, while unready transactions (nonce gaps) fill it.
+  auto next_take = std::chrono::steady_clock::now() + interval;
   while (!stopping_) {
-    work_cv_.wait_for(lock, interval,
-                      [this] { return stopping_ || mempool_->size() >= config_.block_max_transactions; });
+    work_cv_.wait_until(lock, next_take,
+                        [this] { return stopping_ || admitted_since_take_ >= config_.block_max_transactions; });
     if (stopping_) break;
+    admitted_since_take_ = 0;
+    next_take = std::chrono::steady_clock::now() + interval;
     const std::uint64_t time = std::max(now(), chain_->head().time);
     Dropped dropped;
     std::vector<PendingTransaction> taken = mempool_->take(config_.block_max_transactions, time, &dropped);
@@ -324,6 +336,8 @@ void Node::run_builder() {
       remember_rejections(receipts);
     }
     if (taken.empty()) continue;
+    // A full block may have left more ready behind it: take again as soon as this one is committed.
+    if (taken.size() >= config_.block_max_transactions) next_take = std::chrono::steady_clock::now();
     for (const auto& p : taken) building_.insert(p.id);
     lock.unlock();
     const Status s = build_one_block(std::move(taken), time);

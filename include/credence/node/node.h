@@ -136,6 +136,7 @@ class Node {
   mutable std::mutex state_mutex_;
   std::uint64_t commits_ = 0;    // blocks built (or failed) so far; wait() watches it
   std::set<core::Id> building_;  // taken from the mempool, block not yet committed: still "pending"
+  std::size_t admitted_since_take_ = 0;           // admitted to the mempool since the builder last took: wakes it early
   mutable std::condition_variable committed_cv_;  // notified after every block commit and on stop
   std::condition_variable work_cv_;               // wakes the builder
   bool stopping_ = false;
