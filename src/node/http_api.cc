@@ -100,6 +100,7 @@ constexpr std::string_view kOctetType = "application/octet-stream";
 constexpr std::string_view kBatchType = "application/x-credence-batch";
 constexpr const char* kMetricsType = "text/plain; version=0.0.4";
 constexpr std::uint64_t kMaxWaitMs = 30'000;
+constexpr int kListenBacklog = 1024;  // pending connections the kernel queues for the accept loop (capped by somaxconn)
 // Concentration metrics read every holder of the asset; past this the answer is 422 too_many_holders.
 constexpr std::size_t kMaxHolders = 1'000'000;
 
@@ -310,6 +311,7 @@ struct HttpServer::Impl {
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
   std::atomic<std::uint16_t> port{0};
+  socket_t listen_socket = INVALID_SOCKET;  // set while binding, for the backlog (start())
   std::vector<Route> routes;
   std::size_t max_body = 0;
 
@@ -1270,9 +1272,10 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   server->set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which would let a second node bind the same port and silently share
   // its traffic; SO_REUSEADDR alone still allows a quick restart.
-  server->set_socket_options([](socket_t sock) {
+  server->set_socket_options([&impl](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl.listen_socket = sock;  // only the listening socket comes through here
   });
 
   const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) { impl.dispatch(req, res); };
@@ -1318,6 +1321,9 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   if (bound <= 0) {
     return Status::error("bind", "cannot listen on " + host + ":" + std::to_string(port));
   }
+  // httplib listens with a backlog of 5: when more clients connect at once than the accept loop has taken, the
+  // kernel drops their SYNs and each retries after a second. Listening again on the bound socket raises the bound.
+  if (impl.listen_socket != INVALID_SOCKET) (void)::listen(impl.listen_socket, kListenBacklog);
   impl.port.store(static_cast<std::uint16_t>(bound));
   // Before the accept loop starts: handlers read it unlocked.
   impl.public_url = !config.public_url.empty() ? config.public_url
