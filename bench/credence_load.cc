@@ -8,10 +8,14 @@
 //    handed to sender threads; a transaction's latency runs from its batch's SCHEDULED send time to the answer that
 //    reports it committed (so a slow node cannot hide queueing delay: no coordinated omission).
 // Every transaction is pre-signed before its round starts, so the client's signing is not measured.
+// 4. Per round, when this tool started the node: the node's CPU time (utime + stime, every thread, RocksDB's
+//    included) per committed transaction, and how busy the whole machine was — the budget read directly:
+//    everything but the signature check may cost at most a quarter of one check.
 //
 // Usage: credence_load --credenced PATH | --url URL  [--clients C] [--batch B] [--max-transactions N]
 //                      [--round-seconds S] [--authors A] [--node-cores K] [--json]
 #include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,10 +25,13 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +60,41 @@ struct Options {
   bool json = false;
 };
 
+// CPU time consumed so far, in seconds: of one process (/proc/PID/stat: utime + stime) and of the whole machine
+// (/proc/stat: every state but idle and iowait), to tell a node short of CPU from one waiting on something else.
+struct CpuSample {
+  double process = 0;
+  double busy = 0;
+  double total = 0;
+};
+
+CpuSample sample_cpu(pid_t pid) {
+  CpuSample out;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  if (pid > 0) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    std::istringstream rest(text.substr(std::min(text.size(), text.rfind(')') + 2)));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::strtod(field.c_str(), nullptr);
+      if (i == 15) stime = std::strtod(field.c_str(), nullptr);
+    }
+    out.process = (utime + stime) / tick;
+  }
+  std::ifstream all("/proc/stat");
+  std::string cpu;
+  all >> cpu;  // the aggregate "cpu" line: user nice system idle iowait irq softirq steal ...
+  double v = 0;
+  for (int i = 0; i < 8 && all >> v; ++i) {
+    out.total += v / tick;
+    if (i != 3 && i != 4) out.busy += v / tick;
+  }
+  return out;
+}
+
 struct RoundResult {
   std::string name;
   double offered_per_s = 0;  // 0 for the closed-loop round
@@ -60,6 +102,16 @@ struct RoundResult {
   std::size_t committed = 0;
   std::size_t refused = 0;
   double seconds = 0;
+  double node_cpu_seconds = 0;  // of the node's process over the round (0 with --url: not ours to see)
+  double machine_busy = 0;      // share of all cores busy over the round, generator included
+  void add_cpu(const CpuSample& before, const CpuSample& after) {
+    node_cpu_seconds = after.process - before.process;
+    const double total = after.total - before.total;
+    machine_busy = total > 0 ? (after.busy - before.busy) / total : 0;
+  }
+  [[nodiscard]] double node_cpu_us_per_tx() const {
+    return committed > 0 ? node_cpu_seconds * 1e6 / static_cast<double>(committed) : 0;
+  }
   std::vector<double> latencies_ms;  // one per committed transaction
   [[nodiscard]] double committed_per_s() const { return seconds > 0 ? static_cast<double>(committed) / seconds : 0; }
   [[nodiscard]] double percentile(double q) const {
@@ -314,10 +366,13 @@ int main(int argc, char** argv) {
   const double verify_per_s = ed25519_verify_per_second(sample);
   const double floor = verify_per_s * o.node_cores;
 
+  const pid_t node_pid = process ? process->pid() : -1;
   std::vector<RoundResult> rounds;
   {
     auto batches = presign(authors, o.clients, o.max_transactions, o.batch, chain_id, schema, serial);
+    const CpuSample before = sample_cpu(node_pid);
     rounds.push_back(closed_loop(url, std::move(batches)));
+    rounds.back().add_cpu(before, sample_cpu(node_pid));
   }
   const double max_rate = rounds[0].committed_per_s();
   for (const int percent : {25, 50, 75}) {
@@ -325,7 +380,9 @@ int main(int argc, char** argv) {
     const auto total = static_cast<std::size_t>(rate * o.round_seconds);
     if (total == 0) continue;
     auto batches = presign(authors, o.clients, total, o.batch, chain_id, schema, serial);
+    const CpuSample before = sample_cpu(node_pid);
     RoundResult r = open_loop(url, std::move(batches), rate, std::max<std::size_t>(o.clients * 4, 16));
+    r.add_cpu(before, sample_cpu(node_pid));
     r.name = std::to_string(percent) + "%";
     rounds.push_back(std::move(r));
   }
@@ -349,20 +406,32 @@ int main(int argc, char** argv) {
                              {"seconds", r.seconds},
                              {"committed_per_s", r.committed_per_s()},
                              {"p50_ms", r.percentile(0.50)},
-                             {"p99_ms", r.percentile(0.99)}});
+                             {"p99_ms", r.percentile(0.99)},
+                             {"machine_busy", r.machine_busy}});
+    if (node_pid > 0) {
+      out["rounds"].back()["node_cpu_seconds"] = r.node_cpu_seconds;
+      out["rounds"].back()["node_cpu_us_per_tx"] = r.node_cpu_us_per_tx();
+    }
   }
   out["max_over_floor"] = floor > 0 ? max_rate / floor : 0;
+  const double verify_us = verify_per_s > 0 ? 1e6 / verify_per_s : 0;
+  if (node_pid > 0 && verify_us > 0) out["max_node_cpu_over_verify"] = rounds[0].node_cpu_us_per_tx() / verify_us;
   if (o.json) {
     std::cout << codec::dump_json(out) << '\n';
   } else {
     std::printf("floor: %.0f verifications/s on one core x %u cores = %.0f tx/s\n", verify_per_s, o.node_cores, floor);
-    std::printf("%-6s %12s %10s %10s %8s %14s %9s %9s\n", "round", "offered/s", "sent", "committed", "refused",
-                "committed/s", "p50 ms", "p99 ms");
+    std::printf("%-6s %12s %10s %10s %8s %14s %9s %9s %6s %12s\n", "round", "offered/s", "sent", "committed", "refused",
+                "committed/s", "p50 ms", "p99 ms", "busy", "node us/tx");
     for (const RoundResult& r : rounds) {
-      std::printf("%-6s %12.0f %10zu %10zu %8zu %14.0f %9.1f %9.1f\n", r.name.c_str(), r.offered_per_s, r.sent,
-                  r.committed, r.refused, r.committed_per_s(), r.percentile(0.5), r.percentile(0.99));
+      std::printf("%-6s %12.0f %10zu %10zu %8zu %14.0f %9.1f %9.1f %5.0f%% %12.1f\n", r.name.c_str(), r.offered_per_s,
+                  r.sent, r.committed, r.refused, r.committed_per_s(), r.percentile(0.5), r.percentile(0.99),
+                  r.machine_busy * 100, r.node_cpu_us_per_tx());
     }
     std::printf("max committed/s over floor: %.2f\n", floor > 0 ? max_rate / floor : 0);
+    if (node_pid > 0 && verify_us > 0) {
+      std::printf("node CPU per committed transaction at max: %.1f us = %.2f verifications (%.1f us each)\n",
+                  rounds[0].node_cpu_us_per_tx(), rounds[0].node_cpu_us_per_tx() / verify_us, verify_us);
+    }
   }
   const bool all_committed = std::all_of(rounds.begin(), rounds.end(), [](const RoundResult& r) { return r.refused == 0; });
   return all_committed ? 0 : 1;

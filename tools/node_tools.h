@@ -43,6 +43,7 @@ class NodeProcess {
   [[nodiscard]] bool running() const { return pid_ > 0; }
   [[nodiscard]] const std::string& url() const { return url_; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
 
  private:
   std::filesystem::path credenced_;
