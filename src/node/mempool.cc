@@ -40,8 +40,23 @@ Admission Mempool::add(PendingTransaction tx) {
   ids_.emplace(tx.id, Location{author, nonce});
   expiry_.emplace(tx.stx.tx.expires_at, tx.id);
   bytes_ += tx.encoded_size;
-  account->second.by_nonce.emplace(nonce, Entry{std::move(tx), arrivals_++});
+  Account& a = account->second;
+  a.by_nonce.emplace(nonce, Entry{std::move(tx), arrivals_++});
+  // Looked up just now, so no later than the last nonces_changed(): current until the next one.
+  a.next = next;
+  a.fresh = true;
+  if (a.by_nonce.begin()->first == next) candidates_.insert(author);
   return {true, "ok", {}};
+}
+
+void Mempool::nonces_changed(const std::vector<core::AccountId>& authors) {
+  std::lock_guard lock(mutex_);
+  for (const core::AccountId& author : authors) {
+    const auto it = accounts_.find(author);
+    if (it == accounts_.end()) continue;
+    it->second.fresh = false;
+    candidates_.insert(author);
+  }
 }
 
 PendingTransaction Mempool::erase_locked(Account& account, std::map<std::uint64_t, Entry>::iterator it) {
@@ -62,31 +77,49 @@ std::vector<PendingTransaction> Mempool::take(std::size_t max, std::uint64_t blo
     const Location where = ids_.at(id);
     Account& account = accounts_.at(where.author);
     erase_locked(account, account.by_nonce.find(where.nonce));
-    if (account.by_nonce.empty()) accounts_.erase(where.author);
+    if (account.by_nonce.empty()) {
+      accounts_.erase(where.author);
+      candidates_.erase(where.author);
+    }
     if (dropped != nullptr) dropped->expired.push_back(id);
   }
 
-  // Then stale ones, and the head of every ready run.
+  // Then stale ones, and the head of every ready run. Only candidates can have either: any other author's next
+  // nonce is fresh and below its run's head (a gap), as when it was last looked at.
   struct Cursor {
     std::uint64_t arrival;  // of the run's head
     Account* account;
     bool active = true;
   };
   std::vector<Cursor> cursors;
-  for (auto it = accounts_.begin(); it != accounts_.end();) {
+  for (auto c = candidates_.begin(); c != candidates_.end();) {
+    const auto it = accounts_.find(*c);
+    if (it == accounts_.end()) {  // not expected: every erase of an account also drops its candidacy
+      assert(false && "a candidate has pending transactions");
+      c = candidates_.erase(c);
+      continue;
+    }
     Account& account = it->second;
-    const std::uint64_t next = next_nonce_(it->first);
+    if (!account.fresh) {
+      account.next = next_nonce_(it->first);
+      account.fresh = true;
+    }
+    const std::uint64_t next = account.next;
     while (!account.by_nonce.empty() && account.by_nonce.begin()->first < next) {
       PendingTransaction stale = erase_locked(account, account.by_nonce.begin());
       if (dropped != nullptr) dropped->stale.push_back(stale.id);
     }
     if (account.by_nonce.empty()) {
-      it = accounts_.erase(it);
+      accounts_.erase(it);
+      c = candidates_.erase(c);
       continue;
     }
-    if (account.by_nonce.begin()->first == next)
-      cursors.push_back({account.by_nonce.begin()->second.arrival, &account});
-    ++it;
+    if (account.by_nonce.begin()->first != next) {
+      c = candidates_.erase(c);  // waits behind a gap until reported or filled
+      continue;
+    }
+    cursors.push_back({account.by_nonce.begin()->second.arrival, &account});
+    ++c;
   }
   std::sort(cursors.begin(), cursors.end(), [](const Cursor& a, const Cursor& b) { return a.arrival < b.arrival; });
 
@@ -111,7 +144,10 @@ std::vector<PendingTransaction> Mempool::take(std::size_t max, std::uint64_t blo
       }
     }
   }
-  for (const core::AccountId& author : emptied) accounts_.erase(author);
+  for (const core::AccountId& author : emptied) {
+    accounts_.erase(author);
+    candidates_.erase(author);
+  }
   return out;
 }
 

@@ -64,9 +64,19 @@ struct Nonces {
       return it == next.end() ? std::uint64_t{0} : it->second;
     };
   }
-  // Marks a taken block as committed.
-  void commit(const std::vector<PendingTransaction>& block) {
-    for (const auto& p : block) next[p.stx.tx.author] = p.stx.tx.nonce + 1;
+  // Marks a taken block as committed and tells the pool, as the node does.
+  void commit(Mempool& pool, const std::vector<PendingTransaction>& block) {
+    std::vector<core::AccountId> authors;
+    for (const auto& p : block) {
+      next[p.stx.tx.author] = p.stx.tx.nonce + 1;
+      authors.push_back(p.stx.tx.author);
+    }
+    pool.nonces_changed(authors);
+  }
+  // The author's nonce moved by another path.
+  void set(Mempool& pool, const core::AccountId& author, std::uint64_t nonce) {
+    next[author] = nonce;
+    pool.nonces_changed({author});
   }
 };
 
@@ -162,7 +172,7 @@ TEST(Mempool, TakeHandsOutOnlyConsecutiveRuns) {
   EXPECT_EQ(pool.ready(), 2u);
   auto block = pool.take(10, kStart);
   EXPECT_EQ(nonces_of(block), (std::vector<std::uint64_t>{0, 1}));
-  nonces.commit(block);
+  nonces.commit(pool, block);
   EXPECT_EQ(pool.size(), 1u);
   EXPECT_EQ(pool.ready(), 0u);
   EXPECT_TRUE(pool.take(10, kStart).empty());  // nonce 3 waits for 2
@@ -184,7 +194,7 @@ TEST(Mempool, TakeDropsStaleTransactions) {
     ids.push_back(tx.id);
     ASSERT_TRUE(pool.add(std::move(tx)).accepted);
   }
-  nonces.next[author(0)] = 2;  // nonces 0 and 1 were committed by some other path
+  nonces.set(pool, author(0), 2);  // nonces 0 and 1 were committed by some other path
   EXPECT_EQ(pool.ready(), 1u);
   Dropped dropped;
   auto block = pool.take(10, kStart, &dropped);
@@ -259,7 +269,7 @@ TEST(Mempool, ReaddedBeforeCommitIsDroppedAsStaleLater) {
   ASSERT_EQ(block.size(), 1u);
   // The block is being built: the committed nonce has not moved, so the same transaction is admitted again...
   EXPECT_TRUE(pool.add(tx).accepted);
-  nonces.commit(block);
+  nonces.commit(pool, block);
   // ...and the next take() drops it instead of handing it out twice.
   Dropped dropped;
   EXPECT_TRUE(pool.take(10, kStart, &dropped).empty());
@@ -274,6 +284,32 @@ TEST(Mempool, HighestNonceEndsTheRun) {
   ASSERT_TRUE(pool.add(make_tx(0, kMax)).accepted);
   EXPECT_EQ(pool.ready(), 1u);
   EXPECT_EQ(pool.take(10, kStart).size(), 1u);
+}
+
+TEST(Mempool, AuthorsBehindAGapCostNothingPerTake) {
+  Nonces nonces;
+  std::size_t lookups = 0;
+  Mempool pool({}, [&](const core::AccountId& a) {
+    ++lookups;
+    return nonces.lookup()(a);
+  });
+  constexpr std::size_t kGapped = 200;
+  for (std::size_t i = 0; i < kGapped; ++i) ASSERT_TRUE(pool.add(make_tx(i, 1)).accepted);  // each waits for 0
+  EXPECT_EQ(lookups, kGapped);                                                              // one per admission
+  for (int block = 0; block < 3; ++block) EXPECT_TRUE(pool.take(10, kStart).empty());
+  EXPECT_EQ(lookups, kGapped);  // the pool already knew none of them was ready
+
+  nonces.set(pool, author(5), 1);  // nonce 0 committed elsewhere: author 5 is ready
+  auto block = pool.take(10, kStart);
+  EXPECT_EQ(lookups, kGapped + 1);  // only the reported author is looked up again
+  ASSERT_EQ(block.size(), 1u);
+  EXPECT_EQ(block[0].stx.tx.author, author(5));
+  nonces.commit(pool, block);
+
+  ASSERT_TRUE(pool.add(make_tx(7, 0)).accepted);  // fills author 7's gap
+  block = pool.take(10, kStart);
+  EXPECT_EQ(nonces_of(block), (std::vector<std::uint64_t>{0, 1}));
+  EXPECT_EQ(pool.size(), kGapped - 2);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -433,13 +469,13 @@ RC_GTEST_PROP(MempoolProperty, AgreesWithReferenceModel, (const std::vector<std:
         for (std::size_t a = 0; a < kAuthors; ++a) {
           if (taken[a] < runs[a]) RC_ASSERT(taken[a] + 1 >= most);
         }
-        nonces.commit(block);
+        nonces.commit(pool, block);
         break;
       }
       case 14: {  // the author's nonce moves by another path: pending ones below it become stale
         const std::size_t a = (w >> 4) % kAuthors;
         model.committed[a] += 1 + (w >> 8) % 2;
-        nonces.next[author(a)] = model.committed[a];
+        nonces.set(pool, author(a), model.committed[a]);
         break;
       }
     }
@@ -512,12 +548,18 @@ TEST(MempoolConcurrency, AddersAndOneTaker) {
   bool consistent = true;  // no ASSERT here: returning early would leave the adders unjoined
   while (consistent && taken < total && !timed_out && std::chrono::steady_clock::now() < deadline) {
     auto block = pool.take(37, kStart);
-    std::lock_guard lock(nonce_mutex);
-    for (const auto& p : block) {
-      consistent = consistent && seen.insert(p.id).second;
-      consistent = consistent && p.stx.tx.nonce == committed[p.stx.tx.author];  // no gap, no repeat
-      committed[p.stx.tx.author] = p.stx.tx.nonce + 1;
+    std::vector<core::AccountId> authors;
+    {
+      std::lock_guard lock(nonce_mutex);
+      for (const auto& p : block) {
+        consistent = consistent && seen.insert(p.id).second;
+        consistent = consistent && p.stx.tx.nonce == committed[p.stx.tx.author];  // no gap, no repeat
+        committed[p.stx.tx.author] = p.stx.tx.nonce + 1;
+        authors.push_back(p.stx.tx.author);
+      }
     }
+    // Outside nonce_mutex: add() calls the lookup (which takes it) with the pool's lock held.
+    pool.nonces_changed(authors);
     taken += block.size();
     if (block.empty()) std::this_thread::yield();
   }

@@ -398,6 +398,11 @@ Status Node::build_one_block(std::vector<PendingTransaction> taken, std::uint64_
   metrics_.block_commit_seconds.observe(seconds_since(commit_started));
   metrics_.block_build_seconds.observe(build_seconds);
   publish_read_view();
+  // After the publication, so that the mempool's next lookups of these authors read this block's nonces.
+  std::vector<core::AccountId> authors;
+  authors.reserve(built->block.transactions.size());
+  for (const core::SignedTransaction& stx : built->block.transactions) authors.push_back(stx.tx.author);
+  mempool_->nonces_changed(authors);
 
   remember_rejections(built->rejected);
   for (const core::Receipt& r : built->receipts) {

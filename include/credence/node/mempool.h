@@ -76,10 +76,19 @@ class Mempool {
   // their ready run. First evicts expired ones (expires_at < block_time) from the whole pool, then drops stale
   // ones; their ids go to `dropped` when given.
   //
-  // take() assumes the NonceLookup already reflects every previously taken transaction as committed: the
-  // orchestrator calls it only after the previous block committed. (A transaction added again between a take()
-  // and that commit is accepted, then dropped as stale by the next take(); a block never holds it twice.)
+  // take() assumes the NonceLookup already reflects every previously taken transaction as committed, and that
+  // nonces_changed() was told of every author whose committed nonce moved since the last take(): the orchestrator
+  // calls it only after the previous block committed and was reported. (A transaction added again between a
+  // take() and that commit is accepted, then dropped as stale by the next take(); a block never holds it twice.)
+  //
+  // Cost: take() looks up the next nonce only of authors reported changed, and visits only authors that may be
+  // ready — those, and those whose run head was added at their next nonce. An author waiting behind a nonce gap
+  // costs nothing per block until it is reported or its gap is filled.
   std::vector<PendingTransaction> take(std::size_t max, std::uint64_t block_time, Dropped* dropped = nullptr);
+
+  // The committed next nonce of these authors may have moved (a block holding their transactions committed, or
+  // the state changed by another path): take() looks it up again. Authors with nothing pending are ignored.
+  void nonces_changed(const std::vector<core::AccountId>& authors);
 
   // Whether a transaction with this id is pending.
   [[nodiscard]] bool contains(const core::Id& id) const;
@@ -96,6 +105,8 @@ class Mempool {
   };
   struct Account {
     std::map<std::uint64_t, Entry> by_nonce;
+    std::uint64_t next = 0;  // the author's committed next nonce when last looked up
+    bool fresh = false;      // `next` was looked up after the author's last nonces_changed()
   };
   struct Location {
     core::AccountId author{};
@@ -118,6 +129,7 @@ class Mempool {
   NonceLookup next_nonce_;
   mutable std::mutex mutex_;
   std::map<core::AccountId, Account> accounts_;          // only authors with pending transactions
+  std::set<core::AccountId> candidates_;                 // authors take() visits: next not fresh, or run head at next
   std::unordered_map<core::Id, Location, IdHash> ids_;   // dedup, contains(), erase by id
   std::set<std::pair<std::uint64_t, core::Id>> expiry_;  // (expires_at, id): eviction without a full scan
   std::size_t bytes_ = 0;
