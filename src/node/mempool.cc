@@ -18,7 +18,8 @@ Admission Mempool::add(PendingTransaction tx) {
 
   std::lock_guard lock(mutex_);
   if (ids_.contains(tx.id)) return {false, "duplicate", "transaction already pending"};
-  const std::uint64_t next = next_nonce_(author);
+  const std::optional<std::uint64_t> looked_up = next_nonce_(author);
+  const std::uint64_t next = looked_up.value_or(0);
   if (nonce < next) {
     return {false, "stale_nonce",
             "nonce " + std::to_string(nonce) + " is below the next nonce " + std::to_string(next)};
@@ -42,10 +43,11 @@ Admission Mempool::add(PendingTransaction tx) {
   bytes_ += tx.encoded_size;
   Account& a = account->second;
   a.by_nonce.emplace(nonce, Entry{std::move(tx), arrivals_++});
-  // Looked up just now, so no later than the last nonces_changed(): current until the next one.
+  // Looked up just now, so no earlier than the last nonces_changed(): current until the next one. A failed lookup
+  // leaves the author for take() to ask again.
   a.next = next;
-  a.fresh = true;
-  if (a.by_nonce.begin()->first == next) candidates_.insert(author);
+  a.fresh = looked_up.has_value();
+  if (!a.fresh || a.by_nonce.begin()->first == next) candidates_.insert(author);
   return {true, "ok", {}};
 }
 
@@ -101,7 +103,12 @@ std::vector<PendingTransaction> Mempool::take(std::size_t max, std::uint64_t blo
     }
     Account& account = it->second;
     if (!account.fresh) {
-      account.next = next_nonce_(it->first);
+      const std::optional<std::uint64_t> looked_up = next_nonce_(it->first);
+      if (!looked_up) {  // the state could not be read: nothing from this author now, ask again next time
+        ++c;
+        continue;
+      }
+      account.next = *looked_up;
       account.fresh = true;
     }
     const std::uint64_t next = account.next;
@@ -174,7 +181,7 @@ std::size_t Mempool::ready() const {
 std::size_t Mempool::ready_locked() const {
   std::size_t n = 0;
   for (const auto& [author, account] : accounts_) {
-    std::uint64_t expected = next_nonce_(author);
+    std::uint64_t expected = next_nonce_(author).value_or(0);
     // Stale entries sit below `expected`: skip them, then count the consecutive run.
     for (auto it = account.by_nonce.lower_bound(expected); it != account.by_nonce.end() && it->first == expected;
          ++it) {

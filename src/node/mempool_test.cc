@@ -286,6 +286,23 @@ TEST(Mempool, HighestNonceEndsTheRun) {
   EXPECT_EQ(pool.take(10, kStart).size(), 1u);
 }
 
+TEST(Mempool, AFailedLookupIsAskedAgainAtTheNextTake) {
+  Nonces nonces;
+  nonces.next[author(0)] = 7;
+  bool failing = true;
+  Mempool pool({}, [&](const core::AccountId& a) -> std::optional<std::uint64_t> {
+    if (failing) return std::nullopt;
+    return nonces.lookup()(a);
+  });
+  ASSERT_TRUE(pool.add(make_tx(0, 7)).accepted);  // the author is taken for new: 7 is not stale
+  Dropped dropped;
+  EXPECT_TRUE(pool.take(10, kStart, &dropped).empty());  // still failing: nothing handed out or dropped
+  EXPECT_TRUE(dropped.stale.empty());
+  EXPECT_EQ(pool.size(), 1u);
+  failing = false;  // once the state reads again, the run is found without any report or new admission
+  EXPECT_EQ(nonces_of(pool.take(10, kStart)), std::vector<std::uint64_t>{7});
+}
+
 TEST(Mempool, AuthorsBehindAGapCostNothingPerTake) {
   Nonces nonces;
   std::size_t lookups = 0;

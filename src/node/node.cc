@@ -106,7 +106,7 @@ Status Node::open() {
   const core::BlockHeader head = db_->snapshot()->head();
   CREDENCE_ASSIGN_OR_RETURN(auto chain, core::Chain::resume(*map_, head));
   chain_.emplace(std::move(chain));
-  publish_read_view();
+  if (!publish_read_view()) return Status::error("storage", "cannot open the committed state for reads");
   mempool_ = std::make_unique<Mempool>(config_.mempool,
                                        [this](const core::AccountId& author) { return committed_nonce(author); });
   metrics_.chain_height.set(static_cast<double>(head.height));
@@ -136,18 +136,19 @@ std::string Node::failure() const {
   return failure_;
 }
 
-void Node::publish_read_view() {
+bool Node::publish_read_view() {
   auto view = std::make_shared<ReadView>();
   view->snapshot = db_->snapshot();
   // The snapshot's store refuses writes; the map is only read (get, prove, root).
   auto map = core::smt::AuthenticatedMap::open(view->snapshot->state());
   if (!map) {
     log::error("read_view_failed", {{"reason", map.status().to_string()}});
-    return;
+    return false;
   }
   view->map = std::make_unique<core::smt::AuthenticatedMap>(std::move(*map));
   std::lock_guard lock(read_mutex_);
   read_view_ = std::move(view);
+  return true;
 }
 
 std::shared_ptr<const ReadView> Node::read() const {
@@ -155,11 +156,12 @@ std::shared_ptr<const ReadView> Node::read() const {
   return read_view_;
 }
 
-std::uint64_t Node::committed_nonce(const core::AccountId& author) const {
+std::optional<std::uint64_t> Node::committed_nonce(const core::AccountId& author) const {
   const auto view = read();
   auto nonce = core::load_u64(core::MapStateView(*view->map), core::nonce_key(author));
-  // A read failure here is a storage failure the builder will meet too; until then treat the account as new.
-  return nonce.ok() ? *nonce : 0;
+  // A read failure is a storage failure the builder will meet too; the mempool asks again later.
+  if (!nonce.ok()) return std::nullopt;
+  return *nonce;
 }
 
 // The same check as core::verify_transaction_signature, with the author's key parsed (and validated) once: parsing
@@ -397,12 +399,12 @@ Status Node::build_one_block(std::vector<PendingTransaction> taken, std::uint64_
   CREDENCE_RETURN_IF_ERROR(db_->commit_block(built->block, built->receipts));
   metrics_.block_commit_seconds.observe(seconds_since(commit_started));
   metrics_.block_build_seconds.observe(build_seconds);
-  publish_read_view();
-  // After the publication, so that the mempool's next lookups of these authors read this block's nonces.
-  std::vector<core::AccountId> authors;
-  authors.reserve(built->block.transactions.size());
-  for (const core::SignedTransaction& stx : built->block.transactions) authors.push_back(stx.tx.author);
-  mempool_->nonces_changed(authors);
+  for (const core::SignedTransaction& stx : built->block.transactions) unreported_authors_.push_back(stx.tx.author);
+  // Only once a view holding this block is published: the mempool's next lookups of these authors must read it.
+  if (publish_read_view()) {
+    mempool_->nonces_changed(unreported_authors_);
+    unreported_authors_.clear();
+  }
 
   remember_rejections(built->rejected);
   for (const core::Receipt& r : built->receipts) {

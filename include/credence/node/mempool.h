@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -59,11 +60,12 @@ struct Dropped {
 
 class Mempool {
  public:
-  // `next_nonce(author)` answers the author's next nonce in the committed state; add() uses it to refuse stale
-  // nonces at once and take() and ready() to find each author's ready run. It is called with the mempool's lock held
-  // (from HTTP threads and the block builder alike), so it must be thread-safe and must not call back into the
-  // mempool.
-  using NonceLookup = std::function<std::uint64_t(const core::AccountId&)>;
+  // `next_nonce(author)` answers the author's next nonce in the committed state, or nullopt when the state could
+  // not be read; add() uses it to refuse stale nonces at once and take() and ready() to find each author's ready
+  // run. After a failed lookup add() treats the author as new and take() leaves it out of that block, asking again
+  // at the next. It is called with the mempool's lock held (from HTTP threads and the block builder alike), so it
+  // must be thread-safe and must not call back into the mempool.
+  using NonceLookup = std::function<std::optional<std::uint64_t>(const core::AccountId&)>;
 
   Mempool(MempoolLimits limits, NonceLookup next_nonce);
 

@@ -107,8 +107,9 @@ class Node {
   Status build_one_block(std::vector<PendingTransaction> taken, std::uint64_t time);
   Submission check_stateless(const core::SignedTransaction& stx, std::size_t encoded_size) const;
   Status verify_signature(const core::SignedTransaction& stx) const;
-  std::uint64_t committed_nonce(const core::AccountId& author) const;
-  void publish_read_view();
+  std::optional<std::uint64_t> committed_nonce(const core::AccountId& author) const;
+  // False (logged) if the new view could not be opened; the previous one stays.
+  bool publish_read_view();
   void remember_rejections(const std::vector<core::Receipt>& receipts);
 
   NodeConfig config_;
@@ -120,6 +121,8 @@ class Node {
   std::unique_ptr<core::smt::AuthenticatedMap> map_;  // the writer's map over db_->writer_state()
   std::optional<core::Chain> chain_;                  // builder thread only
   std::unique_ptr<Mempool> mempool_;
+  // Authors of committed blocks not yet reported to the mempool (a view publication failed): builder thread only.
+  std::vector<core::AccountId> unreported_authors_;
 
   mutable std::mutex keys_mutex_;
   mutable std::map<core::AccountId, crypto::ed25519::PublicKey> keys_;  // parsed author keys (bounded)
