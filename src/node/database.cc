@@ -34,8 +34,6 @@ constexpr std::string_view kGenesisTag = "credence/genesis";
 // The point-read families' hash memtable (see Database::open): buckets by the keys' first bytes.
 constexpr std::size_t kPointPrefixBytes = 4;
 constexpr std::size_t kPointMemtableBuckets = std::size_t{1} << 18;
-// The state family's memtable (see Database::open). RocksDB's default is 64 MiB.
-constexpr std::size_t kStateWriteBufferBytes = std::size_t{256} << 20;
 // v1: chain id and allocations; v2 adds the committee (a flag, then its record). Both are read.
 constexpr std::uint8_t kGenesisVersion = 2;
 constexpr std::size_t kAllocationSize = 32 + 8;  // account, amount
@@ -712,17 +710,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& di
   point_reads.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(kPointMemtableBuckets));
   db_options.allow_concurrent_memtable_write = false;  // a hash memtable needs it off; there is one writer anyway
 
-  // Most state records are tree pages that the next blocks write again (the pages of levels 1-3 within a few
-  // blocks): a memtable four times the default absorbs more of those rewrites before a flush, so flushes and
-  // compactions carry fewer dead pages. Under credence_load that cut the node's CPU per transaction by 6-8 %. The
-  // arena grows with the writes, so a quiet node does not hold the memory.
-  rocksdb::ColumnFamilyOptions state = point_reads;
-  state.write_buffer_size = kStateWriteBufferBytes;
-
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (std::size_t f = 0; f < storage::kFamilies; ++f) {
     const bool point = f == storage::kState || f == storage::kTransactions;
-    descriptors.emplace_back(storage::kFamilyNames[f], f == storage::kState ? state : point ? point_reads : defaults);
+    descriptors.emplace_back(storage::kFamilyNames[f], point ? point_reads : defaults);
   }
 
   auto store = std::make_shared<Store>();
