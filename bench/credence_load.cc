@@ -12,8 +12,10 @@
 //    included) per committed transaction, and how busy the whole machine was — the budget read directly:
 //    everything but the signature check may cost at most a quarter of one check.
 //
+// 5. With --gapped G, before the rounds: G transactions from fresh keys, each behind a nonce gap, left in the pool.
+//
 // Usage: credence_load --credenced PATH | --url URL  [--clients C] [--batch B] [--max-transactions N]
-//                      [--round-seconds S] [--authors A] [--node-cores K] [--json]
+//                      [--round-seconds S] [--authors A] [--node-cores K] [--gapped G] [--json]
 #include <sodium.h>
 #include <unistd.h>
 
@@ -57,6 +59,7 @@ struct Options {
   double round_seconds = 5;
   std::size_t authors = 64;
   unsigned node_cores = 0;  // 0: this machine's hardware threads
+  std::size_t gapped = 0;   // transactions left in the pool behind a nonce gap before the rounds
   bool json = false;
 };
 
@@ -270,10 +273,34 @@ RoundResult open_loop(const std::string& url, std::vector<std::vector<Batch>> pe
   return round;
 }
 
+// Fills the pool with `count` transactions that can never be ready: each from a fresh key, at nonce 1 while the
+// key's next nonce is 0. A node must carry such a pool (until the transactions expire) without slowing down.
+// Returns how many the node admitted.
+std::size_t submit_gapped(Api& api, std::size_t count, std::uint64_t chain_id, const core::Id& schema) {
+  std::vector<Author> keys = tools::make_authors(count, 4242);
+  const std::uint64_t expires = tools::unix_now() + 3600;
+  std::size_t admitted = 0;
+  constexpr std::size_t kChunk = 1000;
+  for (std::size_t i = 0; i < keys.size(); i += kChunk) {
+    std::vector<core::SignedTransaction> txs;
+    for (std::size_t k = i; k < std::min(keys.size(), i + kChunk); ++k) {
+      keys[k].nonce = 1;
+      txs.push_back(tools::attest_tx(keys[k], chain_id, schema, k, 1, expires));
+    }
+    const auto reply =
+        api.post_bytes("/v1/transactions/batch", "application/x-credence-batch", node::encode_transaction_batch(txs));
+    if (reply.status != 200 || !reply.body.contains("results")) continue;
+    for (const auto& r : reply.body["results"]) {
+      if (r.value("status", "") == "pending") ++admitted;
+    }
+  }
+  return admitted;
+}
+
 int usage(const std::string& why) {
   std::cerr << "credence_load: " << why
             << "\nusage: credence_load (--credenced PATH | --url URL) [--clients C] [--batch B] [--max-transactions N]"
-               " [--round-seconds S] [--authors A] [--node-cores K] [--json]\n";
+               " [--round-seconds S] [--authors A] [--node-cores K] [--gapped G] [--json]\n";
   return 2;
 }
 
@@ -306,6 +333,8 @@ int main(int argc, char** argv) {
       o.authors = num();
     } else if (a == "--node-cores") {
       o.node_cores = static_cast<unsigned>(num());
+    } else if (a == "--gapped") {
+      o.gapped = num();
     } else {
       return usage("unknown option " + a);
     }
@@ -366,6 +395,9 @@ int main(int argc, char** argv) {
   const double verify_per_s = ed25519_verify_per_second(sample);
   const double floor = verify_per_s * o.node_cores;
 
+  std::size_t gapped_admitted = 0;
+  if (o.gapped > 0) gapped_admitted = submit_gapped(api, o.gapped, chain_id, schema);
+
   const pid_t node_pid = process ? process->pid() : -1;
   std::vector<RoundResult> rounds;
   {
@@ -396,6 +428,7 @@ int main(int argc, char** argv) {
                      {"floor_per_s", floor},
                      {"batch", o.batch},
                      {"clients", o.clients},
+                     {"gapped_in_pool", gapped_admitted},
                      {"rounds", codec::Json::array()}};
   for (const RoundResult& r : rounds) {
     out["rounds"].push_back({{"round", r.name},
@@ -420,6 +453,7 @@ int main(int argc, char** argv) {
     std::cout << codec::dump_json(out) << '\n';
   } else {
     std::printf("floor: %.0f verifications/s on one core x %u cores = %.0f tx/s\n", verify_per_s, o.node_cores, floor);
+    if (o.gapped > 0) std::printf("pool holds %zu transactions behind nonce gaps\n", gapped_admitted);
     std::printf("%-6s %12s %10s %10s %8s %14s %9s %9s %6s %12s\n", "round", "offered/s", "sent", "committed", "refused",
                 "committed/s", "p50 ms", "p99 ms", "busy", "node us/tx");
     for (const RoundResult& r : rounds) {
