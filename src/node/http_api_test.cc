@@ -1,15 +1,18 @@
 // The HTTP API (docs/api.md) against a real Node on a temporary data directory, driven through httplib::Client on
 // 127.0.0.1: every route, the status code of every refusal, and that no refusal changes the state root.
-#include "credence/core/merkle_tree.h"
 #include "credence/node/http_api.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,6 +24,7 @@
 #include "credence/codec/canonical.h"
 #include "credence/codec/hex.h"
 #include "credence/codec/json.h"
+#include "credence/core/merkle_tree.h"
 #include "credence/core/state.h"
 #include "credence/core/verify.h"
 #include "credence/interop/jcs.h"
@@ -864,6 +868,35 @@ TEST_F(SmallBlocksTest, UnreadyTransactionsDoNotStallTheBuilder) {
   commit(transfer(alice_, 0, carol_));
   commit(transfer(alice_, 1, carol_));
   EXPECT_EQ(parse(get("/v1/health"))["mempool"], 2u);
+}
+
+// The accept queue's bound of the server's listening socket, as the kernel holds it (TCP_INFO on a listening socket
+// reports it in tcpi_sacked), found among this process's descriptors by its port; -1 if not found.
+long listen_backlog(std::uint16_t port) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    int listening = 0;
+    socklen_t flag_length = sizeof listening;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.sin_family != AF_INET ||
+        ntohs(address.sin_port) != port || ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &flag_length) != 0 ||
+        listening == 0) {
+      continue;
+    }
+    tcp_info info{};
+    socklen_t info_length = sizeof info;
+    if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_length) != 0) return -1;
+    return static_cast<long>(info.tcpi_sacked);
+  }
+  return -1;
+}
+
+TEST_F(ApiTest, ListensWithALongAcceptQueue) {
+  // httplib's own backlog is 5: a burst of clients connecting at once then waits a second for SYN retries.
+  long somaxconn = 4096;
+  std::ifstream("/proc/sys/net/core/somaxconn") >> somaxconn;
+  EXPECT_EQ(listen_backlog(server_->port()), std::min(1024L, somaxconn));
 }
 
 TEST_F(ApiTest, StopIsIdempotentAndFreesThePort) {
