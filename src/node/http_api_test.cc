@@ -101,6 +101,8 @@ class ApiTest : public ::testing::Test {
   virtual void configure(NodeConfig&) {}
   // Hook for tests that give the server more to serve (status lists); called before start().
   virtual void before_start(HttpServer&) {}
+  // Hook for tests of ordering: the node's sequencer.
+  virtual std::unique_ptr<Sequencer> make_sequencer() { return std::make_unique<LocalSequencer>(); }
 
   void SetUp() override {
     static std::atomic<int> counter{0};
@@ -117,7 +119,7 @@ class ApiTest : public ::testing::Test {
     config.http_max_body_bytes = kMaxBody;
     config.sync = false;  // durability is not under test here
     configure(config);
-    auto node = Node::start(config, std::make_unique<LocalSequencer>());
+    auto node = Node::start(config, make_sequencer());
     ASSERT_TRUE(node.ok()) << node.status().to_string();
     node_ = std::move(*node);
     server_ = std::make_unique<HttpServer>(*node_);
@@ -868,6 +870,44 @@ TEST_F(SmallBlocksTest, UnreadyTransactionsDoNotStallTheBuilder) {
   commit(transfer(alice_, 0, carol_));
   commit(transfer(alice_, 1, carol_));
   EXPECT_EQ(parse(get("/v1/health"))["mempool"], 2u);
+}
+
+// Orders blocks as proposed, except the first non-empty one: its first transaction comes back with the signature
+// altered. A block of our proposal's height and size, with our transaction's id, that is not what we proposed.
+class SwappingSequencer final : public Sequencer {
+ public:
+  Result<Proposal> order(Proposal proposal) override {
+    if (!swapped_ && !proposal.transactions.empty()) {
+      swapped_ = true;
+      proposal.transactions[0].signature[0] ^= 0x01;
+    }
+    return proposal;
+  }
+
+ private:
+  bool swapped_ = false;
+};
+
+class ForeignBlockTest : public ApiTest {
+ protected:
+  std::unique_ptr<Sequencer> make_sequencer() override { return std::make_unique<SwappingSequencer>(); }
+};
+
+TEST_F(ForeignBlockTest, AnOrderedBlockThatIsNotOursHasItsSignaturesChecked) {
+  // The builder skips the signature checks only for its own proposal, verified at submit. It once recognised that by
+  // height and size alone, and so applied this transaction, which nobody signed.
+  const core::SignedTransaction stx = transfer(alice_, 0, carol_);
+  const auto res = post_json("/v1/transactions", json_text(stx));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  const TransactionStatus status = settle(core::transaction_id(stx.tx));
+  EXPECT_EQ(status.state, TransactionStatus::State::rejected);
+  ASSERT_TRUE(status.receipt);
+  EXPECT_EQ(status.receipt->code, "bad_signature");
+  const Json carol = parse(get("/v1/accounts/" + hex(carol_.id())));
+  EXPECT_EQ(carol["balance"], "0") << carol;
+  // Blocks ordered as proposed still commit.
+  commit(transfer(alice_, 0, carol_, 2));
 }
 
 // The accept queue's bound of the server's listening socket, as the kernel holds it (TCP_INFO on a listening socket

@@ -382,12 +382,13 @@ Status Node::build_one_block(std::vector<PendingTransaction> taken, std::uint64_
     received.emplace(std::string(p.id.begin(), p.id.end()), p.received);
     proposal.transactions.push_back(std::move(p.stx));
   }
-  const std::size_t proposed = proposal.transactions.size();
 
-  auto ordered = sequencer_->order(proposal);
+  auto ordered = sequencer_->order(proposal);  // a copy: ours stays here to compare with
   if (!ordered) return ordered.status();
-  // Our own proposal was verified at submit; a block ordered elsewhere is checked in full.
-  const bool own = ordered->transactions.size() == proposed && ordered->height == proposal.height;
+  // Our own proposal was verified at submit; anything else is checked in full. The whole transactions are compared,
+  // signatures included: a block of the same size (another node's, or ours with one signature swapped) must not
+  // pass unchecked.
+  const bool own = ordered->height == proposal.height && ordered->transactions == proposal.transactions;
   auto built = chain_->build(ordered->transactions, ordered->time,
                              own ? core::SignatureCheck::already_verified : core::SignatureCheck::verify);
   if (!built) {
