@@ -431,35 +431,42 @@ struct HttpServer::Impl {
 
   // ---- transactions
 
+  // A submission refused before it reaches the node (media type, query, decoding) counts under its reason, as the
+  // node's own refusals do; a batch refused whole counts once.
+  void refuse_submission(httplib::Response& res, const HttpError& e) {
+    node.metrics().transactions_rejected.add(e.code);
+    send_error(res, e);
+  }
+
   void submit(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
     // The media type first: httplib turns a form-encoded body into query parameters.
     const std::string type = media_type(req);
     if (type != kJsonType && type != kOctetType) {
-      return send_error(res, unsupported_media_type(type, "application/json or application/octet-stream"));
+      return refuse_submission(res, unsupported_media_type(type, "application/json or application/octet-stream"));
     }
     auto q = Query::make(req, {"wait"});
-    if (!q) return send_error(res, bad_query(q.status().message()));
+    if (!q) return refuse_submission(res, bad_query(q.status().message()));
     auto wait = q->u64("wait", 1, kMaxWaitMs);
-    if (!wait) return send_error(res, bad_query(wait.status().message()));
+    if (!wait) return refuse_submission(res, bad_query(wait.status().message()));
 
     core::SignedTransaction stx;
     std::size_t encoded_size = 0;
     if (type == kJsonType) {
       auto json = codec::parse_json(req.body, codec::kMaxJsonDepth, max_body);
-      if (!json) return send_error(res, {400, "bad_json", json.status().to_string()});
+      if (!json) return refuse_submission(res, {400, "bad_json", json.status().to_string()});
       auto parsed = core::signed_transaction_from_json(*json);
-      if (!parsed) return send_error(res, {400, "bad_transaction", parsed.status().to_string()});
+      if (!parsed) return refuse_submission(res, {400, "bad_transaction", parsed.status().to_string()});
       stx = std::move(*parsed);
       encoded_size = core::encode(stx).size();
     } else {
       auto decoded = core::decode_signed_transaction(as_bytes(req.body));
-      if (!decoded) return send_error(res, {400, "bad_encoding", decoded.status().to_string()});
+      if (!decoded) return refuse_submission(res, {400, "bad_encoding", decoded.status().to_string()});
       stx = std::move(*decoded);
       encoded_size = req.body.size();
     }
 
     const Submission s = node.submit(std::move(stx), encoded_size);
-    if (!s.accepted) return send_error(res, {submission_status(s.code), s.code, s.message});
+    if (!s.accepted) return send_error(res, {submission_status(s.code), s.code, s.message});  // counted by the node
     if (!*wait) return send_json(res, 202, submission_json(s));
 
     const TransactionStatus st = node.wait(s.id, std::chrono::milliseconds(**wait));
@@ -483,12 +490,12 @@ struct HttpServer::Impl {
   void submit_batch(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
     const std::string type = media_type(req);
     if (type != kJsonType && type != kBatchType) {
-      return send_error(res, unsupported_media_type(type, "application/json or application/x-credence-batch"));
+      return refuse_submission(res, unsupported_media_type(type, "application/json or application/x-credence-batch"));
     }
     auto q = Query::make(req, {"wait"});
-    if (!q) return send_error(res, bad_query(q.status().message()));
+    if (!q) return refuse_submission(res, bad_query(q.status().message()));
     auto wait = q->u64("wait", 1, kMaxWaitMs);
-    if (!wait) return send_error(res, bad_query(wait.status().message()));
+    if (!wait) return refuse_submission(res, bad_query(wait.status().message()));
     // Per input position: a transaction to submit, or the refusal of one that did not decode.
     std::vector<std::optional<Json>> refusals;
     std::vector<core::SignedTransaction> stxs;
@@ -497,23 +504,25 @@ struct HttpServer::Impl {
 
     if (type == kJsonType) {
       auto json = codec::parse_json(req.body, codec::kMaxJsonDepth, max_body);
-      if (!json) return send_error(res, {400, "bad_json", json.status().to_string()});
+      if (!json) return refuse_submission(res, {400, "bad_json", json.status().to_string()});
       auto reader = codec::ObjectReader::make(*json, "batch");
-      if (!reader) return send_error(res, {400, "bad_json", reader.status().message()});
+      if (!reader) return refuse_submission(res, {400, "bad_json", reader.status().message()});
       auto list = reader->value("transactions");
-      if (!list) return send_error(res, {400, "bad_json", list.status().message()});
-      if (Status s = reader->finish(); !s.is_ok()) return send_error(res, {400, "bad_json", s.message()});
+      if (!list) return refuse_submission(res, {400, "bad_json", list.status().message()});
+      if (Status s = reader->finish(); !s.is_ok()) return refuse_submission(res, {400, "bad_json", s.message()});
       const Json& items = **list;
-      if (!items.is_array()) return send_error(res, {400, "bad_json", "batch.transactions must be an array"});
+      if (!items.is_array()) return refuse_submission(res, {400, "bad_json", "batch.transactions must be an array"});
       if (items.size() > kMaxBatchTransactions) {
-        return send_error(res, {400, "too_many_transactions",
-                                "a batch holds at most " + std::to_string(kMaxBatchTransactions) + " transactions"});
+        return refuse_submission(res,
+                                 {400, "too_many_transactions",
+                                  "a batch holds at most " + std::to_string(kMaxBatchTransactions) + " transactions"});
       }
       refusals.resize(items.size());
       for (std::size_t i = 0; i < items.size(); ++i) {
         auto stx = core::signed_transaction_from_json(items[i]);
         if (!stx) {
           refusals[i] = refused_json(std::nullopt, "bad_transaction", stx.status().to_string());
+          node.metrics().transactions_rejected.add("bad_transaction");
           continue;
         }
         sizes.push_back(core::encode(*stx).size());
@@ -525,13 +534,14 @@ struct HttpServer::Impl {
       if (!items) {
         const std::string code = items.status().code() == "too_many_transactions" ? "too_many_transactions"
                                                                                    : "bad_encoding";
-        return send_error(res, {400, code, items.status().to_string()});
+        return refuse_submission(res, {400, code, items.status().to_string()});
       }
       refusals.resize(items->size());
       for (std::size_t i = 0; i < items->size(); ++i) {
         auto stx = core::decode_signed_transaction((*items)[i]);
         if (!stx) {
           refusals[i] = refused_json(std::nullopt, "bad_encoding", stx.status().to_string());
+          node.metrics().transactions_rejected.add("bad_encoding");
           continue;
         }
         sizes.push_back((*items)[i].size());
@@ -1288,10 +1298,15 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
 
   // Errors httplib answers itself (400 unparsable request, 413 body over the limit, 404 for methods it cannot
   // route) get the JSON error object too; our own error replies already carry a body.
-  server->set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
+  server->set_error_handler(
+      httplib::Server::HandlerWithResponse([&impl](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        send_error(res, protocol_error(res.status));
+        const HttpError e = protocol_error(res.status);
+        // A submission over the size limit is a refused transaction like the others.
+        if (req.method == "POST" && req.path.starts_with("/v1/transactions")) {
+          impl.node.metrics().transactions_rejected.add(e.code);
+        }
+        send_error(res, e);
         return httplib::Server::HandlerResponse::Handled;
       }));
   server->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -870,6 +871,44 @@ TEST_F(SmallBlocksTest, UnreadyTransactionsDoNotStallTheBuilder) {
   commit(transfer(alice_, 0, carol_));
   commit(transfer(alice_, 1, carol_));
   EXPECT_EQ(parse(get("/v1/health"))["mempool"], 2u);
+}
+
+TEST_F(ApiTest, MetricsCountWhatTheNodeDid) {
+  commit(transfer(alice_, 0, carol_));
+  // Refused before the node: unparsable, undecodable, oversized, and one bad entry of a batch; by the node: a stale
+  // nonce.
+  const std::string tx_path = "/v1/transactions";
+  EXPECT_TRUE(refused(post_json(tx_path, "{"), 400, "bad_json"));
+  EXPECT_TRUE(refused(post_json(tx_path, R"({"transaction":{},"signature":"0x00"})"), 400, "bad_transaction"));
+  EXPECT_TRUE(refused(post(tx_path, "\x01\x02\x03", "application/octet-stream"), 400, "bad_encoding"));
+  EXPECT_TRUE(refused(post_json(tx_path, std::string(kMaxBody + 1, ' ')), 413, "too_large"));
+  EXPECT_TRUE(refused(post_json(tx_path, json_text(transfer(alice_, 0, carol_, 2))), 409, "stale_nonce"));
+  const auto batch = post_json("/v1/transactions/batch", R"({"transactions":[{}]})");
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->status, 200) << batch->body;
+
+  const std::vector<std::string> expected = {
+      "credence_transactions_submitted_total 1",
+      "credence_transactions_committed_total 1",
+      "credence_end_to_end_latency_seconds_count 1",
+      R"(credence_transactions_rejected_total{reason="bad_json"} 1)",
+      R"(credence_transactions_rejected_total{reason="bad_transaction"} 2)",
+      R"(credence_transactions_rejected_total{reason="bad_encoding"} 1)",
+      R"(credence_transactions_rejected_total{reason="too_large"} 1)",
+      R"(credence_transactions_rejected_total{reason="stale_nonce"} 1)",
+  };
+  // The builder updates its metrics just after it publishes the block: poll (bounded).
+  std::string metrics;
+  for (int i = 0; i < 200; ++i) {
+    metrics = get("/metrics")->body;
+    if (std::all_of(expected.begin(), expected.end(),
+                    [&](const std::string& line) { return metrics.find(line + "\n") != std::string::npos; })) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (const std::string& line : expected)
+    EXPECT_NE(metrics.find(line + "\n"), std::string::npos) << line << "\n" << metrics;
 }
 
 // Orders blocks as proposed, except the first non-empty one: its first transaction comes back with the signature
