@@ -314,6 +314,36 @@ struct HttpServer::Impl {
   socket_t listen_socket = INVALID_SOCKET;  // set while binding, for the backlog (start())
   std::vector<Route> routes;
   std::size_t max_body = 0;
+  // A ?wait holds an HTTP worker for up to 30 s. At most max_waiting requests wait at once, so that waiting clients
+  // never hold every worker and reads and health checks still get answered; past it, a request answers at once,
+  // as if its wait had run out (start() sets a quarter of the workers aside).
+  std::size_t max_waiting = 1;
+  std::atomic<std::size_t> waiting{0};
+
+  // One request's claim on a waiting place: empty if none was free.
+  class WaitSlot {
+   public:
+    explicit WaitSlot(Impl& impl) : impl_(&impl) {
+      std::size_t n = impl.waiting.load();
+      while (n < impl.max_waiting) {
+        if (impl.waiting.compare_exchange_weak(n, n + 1)) {
+          held_ = true;
+          return;
+        }
+      }
+      impl.node.metrics().http_waits_skipped.add();
+    }
+    ~WaitSlot() {
+      if (held_) impl_->waiting.fetch_sub(1);
+    }
+    WaitSlot(const WaitSlot&) = delete;
+    WaitSlot& operator=(const WaitSlot&) = delete;
+    explicit operator bool() const { return held_; }
+
+   private:
+    Impl* impl_;
+    bool held_ = false;
+  };
 
   void add(std::string method, std::string_view path,
            void (Impl::*handler)(const httplib::Request&, httplib::Response&, const std::vector<std::string>&)) {
@@ -419,6 +449,7 @@ struct HttpServer::Impl {
   void metrics(const httplib::Request& req, httplib::Response& res, const std::vector<std::string>&) {
     if (auto q = Query::make(req, {}); !q) return send_error(res, bad_query(q.status().message()));
     res.status = 200;
+    node.metrics().http_waiting.set(static_cast<double>(waiting.load()));  // read when scraped: always current
     res.set_content(node.metrics().render(), kMetricsType);
   }
 
@@ -469,7 +500,9 @@ struct HttpServer::Impl {
     if (!s.accepted) return send_error(res, {submission_status(s.code), s.code, s.message});  // counted by the node
     if (!*wait) return send_json(res, 202, submission_json(s));
 
-    const TransactionStatus st = node.wait(s.id, std::chrono::milliseconds(**wait));
+    const WaitSlot slot(*this);
+    const TransactionStatus st =
+        slot ? node.wait(s.id, std::chrono::milliseconds(**wait)) : node.status(s.id);  // no place: answer now
     switch (st.state) {
       case TransactionStatus::State::committed:
         return send_json(res, 200, status_json(s.id, st));
@@ -551,8 +584,12 @@ struct HttpServer::Impl {
     }
 
     const std::vector<Submission> submitted = node.submit_batch(std::move(stxs), sizes);
-    // With ?wait, every admitted transaction is waited for under one shared deadline and reported by its status.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait->value_or(0));
+    // With ?wait, every admitted transaction is waited for under one shared deadline and reported by its status;
+    // without a waiting place, the deadline is now.
+    std::optional<WaitSlot> slot;
+    if (*wait) slot.emplace(*this);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(slot && *slot ? **wait : std::uint64_t{0});
     for (std::size_t i = 0; i < submitted.size(); ++i) {
       const Submission& sub = submitted[i];
       if (!*wait || !sub.accepted) {
@@ -1275,6 +1312,7 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   const std::size_t workers =
       config.http_threads != 0 ? config.http_threads : std::max(64u, 8 * std::thread::hardware_concurrency());
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  impl.max_waiting = std::max<std::size_t>(1, workers - std::max<std::size_t>(1, workers / 4));
   server->set_payload_max_length(impl.max_body);
   server->set_keep_alive_timeout(2);  // seconds an idle keep-alive connection may hold a worker
   // A response goes out as headers then body; with Nagle the body waits for the client's delayed ACK (~40 ms on

@@ -911,6 +911,41 @@ TEST_F(ApiTest, MetricsCountWhatTheNodeDid) {
     EXPECT_NE(metrics.find(line + "\n"), std::string::npos) << line << "\n" << metrics;
 }
 
+TEST_F(ApiTest, WaitingRequestsLeaveWorkersForOthers) {
+  // Three transactions that cannot commit (nonces 10..12 wait for 0..9) take the three waiting places of this
+  // four-worker server for 4 s each.
+  std::vector<std::thread> waiters;
+  for (const std::uint64_t nonce : {10, 11, 12}) {
+    waiters.emplace_back(
+        [this, nonce] { (void)post_json("/v1/transactions?wait=4000", json_text(transfer(alice_, nonce, carol_))); });
+  }
+  std::string metrics;
+  for (int i = 0; i < 300; ++i) {
+    metrics = get("/metrics")->body;
+    if (metrics.find("credence_http_waiting_requests 3\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(metrics.find("credence_http_waiting_requests 3\n"), std::string::npos) << metrics;
+
+  // Another ?wait=30000, single or batch, answers at once with what is known. Its client gives up after 2 s: waiting
+  // (or queueing behind the waiters for a worker) fails here.
+  httplib::Client c = client();
+  c.set_read_timeout(2);
+  const auto single =
+      c.Post("/v1/transactions?wait=30000", json_text(transfer(alice_, 13, carol_)), "application/json");
+  ASSERT_TRUE(single) << httplib::to_string(single.error());
+  EXPECT_EQ(single->status, 202) << single->body;
+  EXPECT_EQ(parse(single)["status"], "pending") << single->body;
+  const auto batch = c.Post("/v1/transactions/batch?wait=30000",
+                            "{\"transactions\":[" + json_text(transfer(alice_, 14, carol_)) + "]}", "application/json");
+  ASSERT_TRUE(batch) << httplib::to_string(batch.error());
+  EXPECT_EQ(batch->status, 200) << batch->body;
+  EXPECT_EQ(parse(batch)["results"][0]["status"], "pending") << batch->body;
+  EXPECT_NE(get("/metrics")->body.find("credence_http_waits_skipped_total 2\n"), std::string::npos);
+  for (auto& t : waiters) t.join();
+  EXPECT_NE(get("/metrics")->body.find("credence_http_waiting_requests 0\n"), std::string::npos);
+}
+
 // Orders blocks as proposed, except the first non-empty one: its first transaction comes back with the signature
 // altered. A block of our proposal's height and size, with our transaction's id, that is not what we proposed.
 class SwappingSequencer final : public Sequencer {

@@ -201,6 +201,9 @@ std::string Metrics::render() const {
                            "Time from a transaction's acceptance into the mempool to its block's commit.");
   http_requests.write(out, "credence_http_requests_total", "HTTP requests received.");
   http_responses.write(out, "credence_http_responses_total", "code", "HTTP responses sent, by status code.");
+  http_waiting.write(out, "credence_http_waiting_requests", "Requests waiting (?wait) for their transactions' commit.");
+  http_waits_skipped.write(out, "credence_http_waits_skipped_total",
+                           "Requests with ?wait answered at once because every waiting place was taken.");
   verify_requests.write(out, "credence_verify_requests_total", "Certified verification requests (POST /v1/verify).");
   certificates_issued.write(out, "credence_certificates_issued_total", "Verdicts certified by the committee.");
   certificates_late.write(out, "credence_certificates_late_total",

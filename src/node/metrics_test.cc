@@ -181,6 +181,8 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
   m.http_responses.add("202", 5);
   m.http_responses.add("429");
   m.http_responses.add("503");
+  m.http_waiting.set(3);
+  m.http_waits_skipped.add(2);
   m.certificates_issued.add(4);
   m.certificates_late.add(1);
   m.late_finality_ratio.set(0.25);
@@ -201,6 +203,8 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
                                       "credence_end_to_end_latency_seconds",
                                       "credence_http_requests_total",
                                       "credence_http_responses_total",
+                                      "credence_http_waiting_requests",
+                                      "credence_http_waits_skipped_total",
                                       "credence_verify_requests_total",
                                       "credence_certificates_issued_total",
                                       "credence_certificates_late_total",
@@ -235,6 +239,9 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
   EXPECT_EQ(sample(families.at("credence_http_requests_total")), 7);
   EXPECT_EQ(sample(families.at("credence_http_responses_total"), {{"code", "202"}}), 5);
   EXPECT_EQ(sample(families.at("credence_http_responses_total"), {{"code", "429"}}), 1);
+  EXPECT_EQ(families.at("credence_http_waiting_requests").type, "gauge");
+  EXPECT_EQ(sample(families.at("credence_http_waiting_requests")), 3);
+  EXPECT_EQ(sample(families.at("credence_http_waits_skipped_total")), 2);
   EXPECT_EQ(sample(families.at("credence_certificates_issued_total")), 4);
   EXPECT_EQ(sample(families.at("credence_certificates_late_total")), 1);
   EXPECT_EQ(families.at("credence_late_finality_ratio").type, "gauge");
@@ -273,7 +280,7 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
 TEST(Metrics, EmptyMetricsRenderValidText) {
   Metrics m;
   const auto families = parse_exposition(m.render());
-  EXPECT_EQ(families.size(), 30u);  // 13 node families + 17 committee families (docs/committee.md "Metrics")
+  EXPECT_EQ(families.size(), 32u);  // 15 node families + 17 committee families (docs/committee.md "Metrics")
   EXPECT_TRUE(families.at("credence_transactions_rejected_total").samples.empty());
   const auto h = check_histogram(families.at("credence_block_build_seconds"), "credence_block_build_seconds");
   EXPECT_EQ(h.count, 0);

@@ -90,6 +90,8 @@ struct Metrics {
   Histogram end_to_end_seconds;    // accepted into the mempool -> committed
   Counter http_requests;
   LabelledCounter http_responses;  // by status code
+  Gauge http_waiting;              // requests waiting (?wait) for commits now
+  Counter http_waits_skipped;      // ?wait requests answered at once: every waiting place was taken
 
   // The verifier committee (docs/committee.md "Metrics"); all zero on a node without a committee.
   Counter verify_requests;            // POST /v1/verify
