@@ -297,10 +297,12 @@ std::size_t submit_gapped(Api& api, std::size_t count, std::uint64_t chain_id, c
   return admitted;
 }
 
+constexpr const char* kUsage =
+    "usage: credence_load (--credenced PATH | --url URL) [--clients C] [--batch B] [--max-transactions N]"
+    " [--round-seconds S] [--authors A] [--node-cores K] [--gapped G] [--json]\n(options: bench/README.md)\n";
+
 int usage(const std::string& why) {
-  std::cerr << "credence_load: " << why
-            << "\nusage: credence_load (--credenced PATH | --url URL) [--clients C] [--batch B] [--max-transactions N]"
-               " [--round-seconds S] [--authors A] [--node-cores K] [--gapped G] [--json]\n";
+  std::cerr << "credence_load: " << why << '\n' << kUsage;
   return 2;
 }
 
@@ -310,6 +312,10 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
     if (a == "--json") {
       o.json = true;
       continue;
