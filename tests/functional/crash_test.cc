@@ -1,10 +1,12 @@
 // Crash test of credenced: SIGKILL at random moments under load, then check durability and determinism.
 //
 // Each round: start `credenced --dev` on the same data directory, run client threads that submit attest
-// transactions (one author each; single submissions and JSON batches of 10, both with ?wait) and remember every transaction the
-// node ACKNOWLEDGED as committed; after a random delay SIGKILL the node. Then, with the node down,
-// `credenced replay` must re-apply every stored block from genesis to the stored state root; after restarting,
-// every acknowledged transaction must be reported committed. The seed is printed so a failing run replays.
+// transactions (one author each; single submissions and JSON batches of 10, both with ?wait) and remember every
+// transaction the node ACKNOWLEDGED as committed; after a random delay SIGKILL the node. Then, with the node down,
+// `credenced replay` must re-apply every stored block from genesis to the stored state root; after restarting, the
+// node must serve that replayed root at that height and report every acknowledged transaction committed. At the end,
+// every attestation an acknowledged transaction created must be listed by the attester index. The seed is printed
+// so a failing run replays.
 //
 // Usage: crash_test --credenced PATH [--kills N] [--seed S] [--data DIR] [--min-ms A] [--max-ms B]
 // Exit 0 when every round passed, 1 on a violated check, 2 on bad usage, 3 when the node could not be run.
@@ -17,12 +19,16 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "credence/codec/hex.h"
+#include "credence/codec/json.h"
 #include "credence/core/objects.h"
 #include "credence/crypto/self_test.h"
 #include "node_tools.h"
@@ -116,6 +122,31 @@ bool replay_matches(const Options& o, std::string& output) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 && output.find("\"match\":true") != std::string::npos;
 }
 
+// The replayed head of `credenced replay --json` output: {height, replayed_state_root}; nullopt if absent.
+std::optional<std::pair<std::uint64_t, std::string>> replayed_head(const std::string& output) {
+  const std::size_t start = output.rfind("{\"height\"");
+  if (start == std::string::npos) return std::nullopt;
+  auto json = codec::parse_json(output.substr(start));
+  if (!json || !json->is_object() || !json->contains("height") || !json->contains("replayed_state_root")) {
+    return std::nullopt;
+  }
+  return std::make_pair((*json)["height"].get<std::uint64_t>(), (*json)["replayed_state_root"].get<std::string>());
+}
+
+// Every attestation id the attester index lists under `attester`, paging to the end.
+std::optional<std::set<std::string>> listed_by_attester(Api& api, const core::AccountId& attester) {
+  std::set<std::string> out;
+  std::string cursor;
+  for (;;) {
+    const auto page = api.get("/v1/attestations?attester=" + codec::hex_encode_0x(attester) + "&limit=1000" +
+                              (cursor.empty() ? "" : "&cursor=" + cursor));
+    if (page.status != 200) return std::nullopt;
+    for (const auto& a : page.body["attestations"]) out.insert(a["id"].get<std::string>());
+    if (page.body["next_cursor"].is_null()) return out;
+    cursor = std::to_string(page.body["next_cursor"].get<std::uint64_t>());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,6 +206,7 @@ int main(int argc, char** argv) {
 
   Shared shared;
   std::size_t checked_total = 0;
+  std::set<std::string> created;  // attestations of the acknowledged transactions, as of the last round's check
   for (int round = 1; round <= o.kills; ++round) {
     if (!node.running()) {
       if (Status s = node.start(); !s.is_ok()) {
@@ -208,12 +240,26 @@ int main(int argc, char** argv) {
       return 3;
     }
     const auto restarted = std::chrono::steady_clock::now();
+    {
+      // The clients are stopped, so nothing commits: the node serves exactly the head that was replayed.
+      const auto replayed_root = replayed_head(replay_output);
+      const auto served = Api(node.url()).get("/v1/state/root");
+      if (!replayed_root || served.status != 200 ||
+          served.body.value("height", std::uint64_t{0}) != replayed_root->first ||
+          served.body.value("state_root", "") != replayed_root->second) {
+        std::cerr << "crash_test: round " << round << ": the restarted node serves " << served.status << ' '
+                  << codec::dump_json(served.body) << ", replay gave:\n"
+                  << replay_output << "seed " << o.seed << '\n';
+        return 1;
+      }
+    }
     std::vector<core::Id> acknowledged;
     {
       std::lock_guard lock(shared.mutex);
       acknowledged = shared.acknowledged;
     }
     Api api(node.url());
+    created.clear();
     for (const core::Id& id : acknowledged) {
       const std::string path = "/v1/transactions/" + codec::hex_encode_0x(id);
       auto st = api.get(path);
@@ -229,6 +275,7 @@ int main(int argc, char** argv) {
                   << " is lost (" << st.status << ' ' << codec::dump_json(st.body) << "), seed " << o.seed << '\n';
         return 1;
       }
+      for (const auto& c : st.body["receipt"]["created"]) created.insert(c.get<std::string>());
     }
     checked_total = acknowledged.size();
     const auto health = api.get("/v1/health");
@@ -237,6 +284,27 @@ int main(int argc, char** argv) {
               << ms_between(killed, joined) << " ms, replay " << ms_between(joined, replayed) << " ms, restart "
               << ms_between(replayed, restarted) << " ms, check " << ms_between(restarted, std::chrono::steady_clock::now())
               << " ms)" << std::endl;
+  }
+  {
+    // The indexes were written in the same commits as the blocks: none of them may have lost an entry.
+    Api api(node.url());
+    std::set<std::string> listed;
+    for (std::size_t c = 0; c < kClients; ++c) {
+      const auto ids = listed_by_attester(api, authors[c].account);
+      if (!ids) {
+        std::cerr << "crash_test: listing the attestations of client " << c << " failed, seed " << o.seed << '\n';
+        return 1;
+      }
+      listed.insert(ids->begin(), ids->end());
+    }
+    for (const std::string& id : created) {
+      if (!listed.count(id)) {
+        std::cerr << "crash_test: attestation " << id << " is not in the attester index, seed " << o.seed << '\n';
+        return 1;
+      }
+    }
+    std::cout << "crash_test: " << created.size() << " acknowledged attestations all listed by the attester index ("
+              << listed.size() << " listed)" << std::endl;
   }
   const int status = node.stop();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
