@@ -875,6 +875,7 @@ TEST_F(SmallBlocksTest, UnreadyTransactionsDoNotStallTheBuilder) {
 
 TEST_F(ApiTest, MetricsCountWhatTheNodeDid) {
   commit(transfer(alice_, 0, carol_));
+  commit(transfer(alice_, 1, carol_));
   // Refused before the node: unparsable, undecodable, oversized, and one bad entry of a batch; by the node: a stale
   // nonce.
   const std::string tx_path = "/v1/transactions";
@@ -882,15 +883,16 @@ TEST_F(ApiTest, MetricsCountWhatTheNodeDid) {
   EXPECT_TRUE(refused(post_json(tx_path, R"({"transaction":{},"signature":"0x00"})"), 400, "bad_transaction"));
   EXPECT_TRUE(refused(post(tx_path, "\x01\x02\x03", "application/octet-stream"), 400, "bad_encoding"));
   EXPECT_TRUE(refused(post_json(tx_path, std::string(kMaxBody + 1, ' ')), 413, "too_large"));
-  EXPECT_TRUE(refused(post_json(tx_path, json_text(transfer(alice_, 0, carol_, 2))), 409, "stale_nonce"));
+  EXPECT_TRUE(refused(post_json(tx_path, json_text(transfer(alice_, 1, carol_, 2))), 409, "stale_nonce"));
   const auto batch = post_json("/v1/transactions/batch", R"({"transactions":[{}]})");
   ASSERT_TRUE(batch);
   EXPECT_EQ(batch->status, 200) << batch->body;
 
   const std::vector<std::string> expected = {
-      "credence_transactions_submitted_total 1",
-      "credence_transactions_committed_total 1",
-      "credence_end_to_end_latency_seconds_count 1",
+      "credence_transactions_submitted_total 2",
+      "credence_transactions_committed_total 2",
+      "credence_end_to_end_latency_seconds_count 2",
+      "credence_block_interval_seconds_count 1",
       R"(credence_transactions_rejected_total{reason="bad_json"} 1)",
       R"(credence_transactions_rejected_total{reason="bad_transaction"} 2)",
       R"(credence_transactions_rejected_total{reason="bad_encoding"} 1)",

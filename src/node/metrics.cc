@@ -177,6 +177,7 @@ Metrics::Metrics()
     : block_build_seconds(latency_buckets()),
       block_commit_seconds(latency_buckets()),
       block_transactions(block_size_buckets()),
+      block_interval_seconds(latency_buckets()),
       end_to_end_seconds(latency_buckets()),
       certificate_seconds(latency_buckets()),
       checkpoint_seconds(latency_buckets()) {}
@@ -197,6 +198,8 @@ std::string Metrics::render() const {
                             "Time to build a block: apply its transactions and compute the state root.");
   block_commit_seconds.write(out, "credence_block_commit_seconds", "Time of a block's synced storage write.");
   block_transactions.write(out, "credence_block_transactions", "Transactions per committed block.");
+  block_interval_seconds.write(out, "credence_block_interval_seconds",
+                               "Time from one block's commit to the next block's commit (block time).");
   end_to_end_seconds.write(out, "credence_end_to_end_latency_seconds",
                            "Time from a transaction's acceptance into the mempool to its block's commit.");
   http_requests.write(out, "credence_http_requests_total", "HTTP requests received.");

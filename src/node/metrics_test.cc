@@ -200,6 +200,7 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
                                       "credence_block_build_seconds",
                                       "credence_block_commit_seconds",
                                       "credence_block_transactions",
+                                      "credence_block_interval_seconds",
                                       "credence_end_to_end_latency_seconds",
                                       "credence_http_requests_total",
                                       "credence_http_responses_total",
@@ -280,7 +281,7 @@ TEST(Metrics, RendersEveryFamilyWithValues) {
 TEST(Metrics, EmptyMetricsRenderValidText) {
   Metrics m;
   const auto families = parse_exposition(m.render());
-  EXPECT_EQ(families.size(), 32u);  // 15 node families + 17 committee families (docs/committee.md "Metrics")
+  EXPECT_EQ(families.size(), 33u);  // 16 node families + 17 committee families (docs/committee.md "Metrics")
   EXPECT_TRUE(families.at("credence_transactions_rejected_total").samples.empty());
   const auto h = check_histogram(families.at("credence_block_build_seconds"), "credence_block_build_seconds");
   EXPECT_EQ(h.count, 0);

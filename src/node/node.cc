@@ -399,6 +399,8 @@ Status Node::build_one_block(std::vector<PendingTransaction> taken, std::uint64_
   const auto commit_started = std::chrono::steady_clock::now();
   CREDENCE_RETURN_IF_ERROR(db_->commit_block(built->block, built->receipts));
   metrics_.block_commit_seconds.observe(seconds_since(commit_started));
+  if (last_commit_) metrics_.block_interval_seconds.observe(seconds_since(*last_commit_));
+  last_commit_ = std::chrono::steady_clock::now();
   metrics_.block_build_seconds.observe(build_seconds);
   for (const core::SignedTransaction& stx : built->block.transactions) unreported_authors_.push_back(stx.tx.author);
   // Only once a view holding this block is published: the mempool's next lookups of these authors must read it.

@@ -87,6 +87,7 @@ struct Metrics {
   Histogram block_build_seconds;   // apply + state root
   Histogram block_commit_seconds;  // the synced RocksDB write
   Histogram block_transactions;    // transactions per block
+  Histogram block_interval_seconds;  // from one block's commit to the next's
   Histogram end_to_end_seconds;    // accepted into the mempool -> committed
   Counter http_requests;
   LabelledCounter http_responses;  // by status code

@@ -123,6 +123,8 @@ class Node {
   std::unique_ptr<Mempool> mempool_;
   // Authors of committed blocks not yet reported to the mempool (a view publication failed): builder thread only.
   std::vector<core::AccountId> unreported_authors_;
+  // When this process last committed a block (builder thread only): the block-time metric.
+  std::optional<std::chrono::steady_clock::time_point> last_commit_;
 
   mutable std::mutex keys_mutex_;
   mutable std::map<core::AccountId, crypto::ed25519::PublicKey> keys_;  // parsed author keys (bounded)
