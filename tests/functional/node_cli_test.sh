@@ -2,7 +2,8 @@
 # Black-box test of the `credence` commands against a real `credenced --dev` node (docs/cli.md "Commands against a
 # node"): schemas with policies, an accreditation chain, attestations, listing with filters, revocation, verdicts,
 # the proof round trip through the offline verifier, every bad-input path, a SIGINT stop and a restart on the same
-# data; then scripts/demo.sh in its CI mode (seed, print, stop) twice on one devnet directory.
+# data; then scripts/demo.sh in its CI mode (seed, print, stop) twice on one devnet directory, and once in its
+# normal mode, stopped with Ctrl-C (SIGINT to its process group).
 #
 # Usage: node_cli_test.sh BIN_DIR   (BIN_DIR holds credence and credenced; CTest passes it)
 # Bounded: every wait has a deadline, and the node is always killed on exit.
@@ -342,6 +343,35 @@ if [[ $demo_ok == yes ]]; then
   check "demo runs again" test $? -eq 0
   check "demo does not seed twice" grep -q 'reusing' "$work/demo2.out"
   check "demo prints the same commands" diff <(grep '^  ' "$work/demo1.out") <(grep '^  ' "$work/demo2.out")
+  # The normal mode keeps the node until Ctrl-C: SIGINT to the demo's process group (what a terminal sends) must end
+  # it with status 0 and stop credenced cleanly. Job control gives the demo its own group, with SIGINT not ignored.
+  stopped_before=$(grep -c ' stopped ' "$work/devnet/credenced.log" || true)
+  set -m
+  CREDENCE_BIN_DIR=$bin_dir CREDENCE_DEVNET_DIR=$work/devnet CREDENCE_PORT=$demo_port \
+    bash "$repo/scripts/demo.sh" >"$work/demo3.out" 2>&1 &
+  demo_pid=$!
+  set +m
+  for _ in $(seq 600); do  # up to 60 s
+    grep -q 'Press Ctrl-C' "$work/demo3.out" && break
+    kill -0 "$demo_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  check "demo waits for Ctrl-C" grep -q 'Press Ctrl-C' "$work/demo3.out"
+  kill -INT -- "-$demo_pid" 2>/dev/null || true
+  for _ in $(seq 400); do  # up to 40 s: the demo gives credenced 30 s before SIGKILL
+    kill -0 "$demo_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$demo_pid" 2>/dev/null; then
+    kill -KILL -- "-$demo_pid" 2>/dev/null || true
+    echo "FAIL demo: still running 40 s after Ctrl-C"
+    failed=$((failed + 1))
+  fi
+  demo_status=0
+  wait "$demo_pid" || demo_status=$?
+  check "demo: Ctrl-C exits with status 0" test "$demo_status" -eq 0
+  check "demo: Ctrl-C stops credenced cleanly" \
+    test "$(grep -c ' stopped ' "$work/devnet/credenced.log" || true)" -gt "$stopped_before"
   alice=$(sed -n 's/^alice_degree=//p' "$work/devnet/demo.env")
   bob=$(sed -n 's/^bob_degree=//p' "$work/devnet/demo.env")
   data=$work/devnet
