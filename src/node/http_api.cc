@@ -316,7 +316,7 @@ struct HttpServer::Impl {
   std::size_t max_body = 0;
   // A ?wait holds an HTTP worker for up to 30 s. At most max_waiting requests wait at once, so that waiting clients
   // never hold every worker and reads and health checks still get answered; past it, a request answers at once,
-  // as if its wait had run out (start() sets a quarter of the workers aside).
+  // as if its wait had run out (start() sets an eighth of the workers aside, at least one).
   std::size_t max_waiting = 1;
   std::atomic<std::size_t> waiting{0};
 
@@ -1312,7 +1312,7 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   const std::size_t workers =
       config.http_threads != 0 ? config.http_threads : std::max(64u, 8 * std::thread::hardware_concurrency());
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  impl.max_waiting = std::max<std::size_t>(1, workers - std::max<std::size_t>(1, workers / 4));
+  impl.max_waiting = std::max<std::size_t>(1, workers - std::max<std::size_t>(1, workers / 8));
   server->set_payload_max_length(impl.max_body);
   server->set_keep_alive_timeout(2);  // seconds an idle keep-alive connection may hold a worker
   // A response goes out as headers then body; with Nagle the body waits for the client's delayed ACK (~40 ms on
