@@ -315,8 +315,9 @@ struct HttpServer::Impl {
   std::vector<Route> routes;
   std::size_t max_body = 0;
   // A ?wait holds an HTTP worker for up to 30 s. At most max_waiting requests wait at once, so that waiting clients
-  // never hold every worker and reads and health checks still get answered; past it, a request answers at once,
-  // as if its wait had run out (start() sets an eighth of the workers aside, at least one).
+  // do not hold every worker and reads and health checks still get answered; past it, a request answers at once,
+  // as if its wait had run out. start() sets an eighth of the workers aside, at least one (a single worker may
+  // wait: keeping it free would turn ?wait off).
   std::size_t max_waiting = 1;
   std::atomic<std::size_t> waiting{0};
 
@@ -392,7 +393,12 @@ struct HttpServer::Impl {
     // httplib enforces the limit on Content-Length and chunked bodies already; this keeps the contract if it
     // ever does not.
     if (req.body.size() > max_body) {
-      send_error(res, {413, "too_large", "the body exceeds " + std::to_string(max_body) + " bytes"});
+      const HttpError e{413, "too_large", "the body exceeds " + std::to_string(max_body) + " bytes"};
+      if (req.method == "POST" && req.path.starts_with("/v1/transactions")) {
+        refuse_submission(res, e);  // counted as the error handler counts httplib's own 413
+      } else {
+        send_error(res, e);
+      }
       return;
     }
     const std::vector<std::string> path = split_path(req.path);
@@ -587,7 +593,9 @@ struct HttpServer::Impl {
     // With ?wait, every admitted transaction is waited for under one shared deadline and reported by its status;
     // without a waiting place, the deadline is now.
     std::optional<WaitSlot> slot;
-    if (*wait) slot.emplace(*this);
+    if (*wait && std::any_of(submitted.begin(), submitted.end(), [](const Submission& s) { return s.accepted; })) {
+      slot.emplace(*this);
+    }
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(slot && *slot ? **wait : std::uint64_t{0});
     for (std::size_t i = 0; i < submitted.size(); ++i) {
@@ -1312,7 +1320,7 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
   const std::size_t workers =
       config.http_threads != 0 ? config.http_threads : std::max(64u, 8 * std::thread::hardware_concurrency());
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  impl.max_waiting = std::max<std::size_t>(1, workers - std::max<std::size_t>(1, workers / 8));
+  impl.max_waiting = workers > 1 ? workers - std::max<std::size_t>(1, workers / 8) : 1;
   server->set_payload_max_length(impl.max_body);
   server->set_keep_alive_timeout(2);  // seconds an idle keep-alive connection may hold a worker
   // A response goes out as headers then body; with Nagle the body waits for the client's delayed ACK (~40 ms on
@@ -1340,8 +1348,9 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
       httplib::Server::HandlerWithResponse([&impl](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         const HttpError e = protocol_error(res.status);
-        // A submission over the size limit is a refused transaction like the others.
-        if (req.method == "POST" && req.path.starts_with("/v1/transactions")) {
+        // A submission over the size limit is a refused transaction like the others (other errors httplib answers
+        // itself — a dropped upload, a timeout — say nothing about a transaction).
+        if (res.status == 413 && req.method == "POST" && req.path.starts_with("/v1/transactions")) {
           impl.node.metrics().transactions_rejected.add(e.code);
         }
         send_error(res, e);

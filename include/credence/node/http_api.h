@@ -2,7 +2,7 @@
 // plus the binary transaction batch ("credence/tx-batch") that the API accepts and the CLI and load generator send.
 //
 // HttpServer borrows its Node, which must outlive it. It serves on its own accept thread and a pool of
-// config.http_threads workers (0: hardware threads, at least 2); handlers run on the workers and only call the
+// config.http_threads workers (0: 8 x hardware threads, at least 64); handlers run on the workers and only call the
 // Node's thread-safe methods. Every answer that is not 2xx is the JSON error object of docs/api.md
 // ({"error":{"code","message"}}), including routing errors (404 not_found, 405 method_not_allowed), bodies over
 // config.http_max_body_bytes (413 too_large) and exceptions escaping a handler (500 internal).
