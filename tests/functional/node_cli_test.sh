@@ -22,8 +22,14 @@ node_log=
 passed=0
 failed=0
 
+demo_pid=
 cleanup() {
   stop_node
+  if [[ -n $demo_pid ]] && kill -0 "$demo_pid" 2>/dev/null; then  # the Ctrl-C demo, if interrupted mid-check
+    kill -INT -- "-$demo_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$demo_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$demo_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -348,7 +354,7 @@ if [[ $demo_ok == yes ]]; then
   stopped_before=$(grep -c ' stopped ' "$work/devnet/credenced.log" || true)
   set -m
   CREDENCE_BIN_DIR=$bin_dir CREDENCE_DEVNET_DIR=$work/devnet CREDENCE_PORT=$demo_port \
-    bash "$repo/scripts/demo.sh" >"$work/demo3.out" 2>&1 &
+    bash "$repo/scripts/demo.sh" </dev/null >"$work/demo3.out" 2>&1 &
   demo_pid=$!
   set +m
   for _ in $(seq 600); do  # up to 60 s
@@ -369,6 +375,7 @@ if [[ $demo_ok == yes ]]; then
   fi
   demo_status=0
   wait "$demo_pid" || demo_status=$?
+  demo_pid=
   check "demo: Ctrl-C exits with status 0" test "$demo_status" -eq 0
   check "demo: Ctrl-C stops credenced cleanly" \
     test "$(grep -c ' stopped ' "$work/devnet/credenced.log" || true)" -gt "$stopped_before"
