@@ -122,6 +122,14 @@ bool replay_matches(const Options& o, std::string& output) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 && output.find("\"match\":true") != std::string::npos;
 }
 
+// GET `path` on the restarted node. No answer at all (a keep-alive connection the node closed as it was reused, or a
+// slow sanitizer build) says nothing about what is asked: ask again on a fresh connection, up to three times.
+Api::Reply get_answered(Api& api, const std::string& url, const std::string& path) {
+  auto reply = api.get(path);
+  for (int attempt = 0; reply.status == 0 && attempt < 3; ++attempt) reply = Api(url).get(path);
+  return reply;
+}
+
 // The replayed head of `credenced replay --json` output: {height, replayed_state_root}; nullopt if absent.
 std::optional<std::pair<std::uint64_t, std::string>> replayed_head(const std::string& output) {
   const std::size_t start = output.rfind("{\"height\"");
@@ -254,10 +262,8 @@ int main(int argc, char** argv) {
     {
       // The clients are stopped, so nothing commits: the node serves exactly the head that was replayed.
       const auto replayed_root = replayed_head(replay_output);
-      auto served = Api(node.url()).get("/v1/state/root");
-      // No answer says nothing about the root (as below): ask again on a fresh connection before judging.
-      for (int attempt = 0; served.status == 0 && attempt < 3; ++attempt)
-        served = Api(node.url()).get("/v1/state/root");
+      Api api(node.url());
+      const auto served = get_answered(api, node.url(), "/v1/state/root");
       if (served.status == 0) {
         std::cerr << "crash_test: round " << round << ": the restarted node does not answer, seed " << o.seed << '\n';
         return 3;
@@ -280,10 +286,7 @@ int main(int argc, char** argv) {
     created.clear();
     for (const core::Id& id : acknowledged) {
       const std::string path = "/v1/transactions/" + codec::hex_encode_0x(id);
-      auto st = api.get(path);
-      // No answer at all (a keep-alive connection the node closed as it was reused, or a slow sanitizer build) says
-      // nothing about the transaction: ask again on a fresh connection before judging.
-      for (int attempt = 0; st.status == 0 && attempt < 3; ++attempt) st = Api(node.url()).get(path);
+      const auto st = get_answered(api, node.url(), path);
       if (st.status == 0) {
         std::cerr << "crash_test: round " << round << ": the restarted node does not answer, seed " << o.seed << '\n';
         return 3;
