@@ -917,7 +917,7 @@ TEST_F(ApiTest, WaitingRequestsLeaveWorkersForOthers) {
   // Three transactions that cannot commit (nonces 10..12 wait for 0..9) take the three waiting places of this
   // four-worker server for 4 s each.
   std::vector<std::thread> waiters;
-  for (const std::uint64_t nonce : {10, 11, 12}) {
+  for (const std::uint64_t nonce : {std::uint64_t{10}, std::uint64_t{11}, std::uint64_t{12}}) {
     waiters.emplace_back(
         [this, nonce] { (void)post_json("/v1/transactions?wait=4000", json_text(transfer(alice_, nonce, carol_))); });
   }
