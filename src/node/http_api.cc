@@ -256,6 +256,11 @@ Json refused_json(std::optional<core::Id> id, const std::string& code, const std
               {"error", {{"code", code}, {"message", message}}}};
 }
 
+// A transaction submission (single or batch): its refusals count in credence_transactions_rejected_total.
+bool is_submission(const httplib::Request& req) {
+  return req.method == "POST" && req.path.starts_with("/v1/transactions");
+}
+
 Json submission_json(const Submission& s) {
   if (s.accepted) return Json{{"id", codec::hex_encode_0x(s.id)}, {"status", "pending"}};
   return refused_json(s.id, s.code, s.message);
@@ -394,7 +399,7 @@ struct HttpServer::Impl {
     // ever does not.
     if (req.body.size() > max_body) {
       const HttpError e{413, "too_large", "the body exceeds " + std::to_string(max_body) + " bytes"};
-      if (req.method == "POST" && req.path.starts_with("/v1/transactions")) {
+      if (is_submission(req)) {
         refuse_submission(res, e);  // counted as the error handler counts httplib's own 413
       } else {
         send_error(res, e);
@@ -540,6 +545,11 @@ struct HttpServer::Impl {
     std::vector<core::SignedTransaction> stxs;
     std::vector<std::size_t> sizes;
     std::vector<std::size_t> positions;  // input position of stxs[i]
+    // An entry that does not decode refuses only itself, and counts like any other refusal.
+    const auto refuse_entry = [&](std::size_t i, const std::string& code, const std::string& message) {
+      refusals[i] = refused_json(std::nullopt, code, message);
+      node.metrics().transactions_rejected.add(code);
+    };
 
     if (type == kJsonType) {
       auto json = codec::parse_json(req.body, codec::kMaxJsonDepth, max_body);
@@ -560,8 +570,7 @@ struct HttpServer::Impl {
       for (std::size_t i = 0; i < items.size(); ++i) {
         auto stx = core::signed_transaction_from_json(items[i]);
         if (!stx) {
-          refusals[i] = refused_json(std::nullopt, "bad_transaction", stx.status().to_string());
-          node.metrics().transactions_rejected.add("bad_transaction");
+          refuse_entry(i, "bad_transaction", stx.status().to_string());
           continue;
         }
         sizes.push_back(core::encode(*stx).size());
@@ -579,8 +588,7 @@ struct HttpServer::Impl {
       for (std::size_t i = 0; i < items->size(); ++i) {
         auto stx = core::decode_signed_transaction((*items)[i]);
         if (!stx) {
-          refusals[i] = refused_json(std::nullopt, "bad_encoding", stx.status().to_string());
-          node.metrics().transactions_rejected.add("bad_encoding");
+          refuse_entry(i, "bad_encoding", stx.status().to_string());
           continue;
         }
         sizes.push_back((*items)[i].size());
@@ -1350,7 +1358,7 @@ Status HttpServer::start(const std::string& host, std::uint16_t port) {
         const HttpError e = protocol_error(res.status);
         // A submission over the size limit is a refused transaction like the others (other errors httplib answers
         // itself — a dropped upload, a timeout — say nothing about a transaction).
-        if (res.status == 413 && req.method == "POST" && req.path.starts_with("/v1/transactions")) {
+        if (res.status == 413 && is_submission(req)) {
           impl.node.metrics().transactions_rejected.add(e.code);
         }
         send_error(res, e);
